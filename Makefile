@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# silo + silomon: one GNU Makefile for build, install, demo and check.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share
+DESTDIR    ?=
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+VERSION    := 0.1.0
+COMMIT     := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+CFLAGS  ?= -O2 -g
+# -Ulinux: GNU C predefines `linux` as 1, and struct silo_spec has a member of that name.
+CPPFLAGS += -D_GNU_SOURCE -Ulinux -DSILO_VERSION='"$(VERSION)"' -DSILO_COMMIT='"$(COMMIT)"'
+HARDEN  := -fstack-protector-strong -fstack-clash-protection -fPIE
+LDHARDEN := -pie -Wl,-z,relro,-z,now
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+        -Wno-unused-parameter \
+        -Werror=implicit-function-declaration -Werror=return-type -Werror=incompatible-pointer-types
+WARN += $(if $(filter 1,$(WERROR)),-Werror)
+ifneq ($(SANITIZE),)
+CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+else
+CPPFLAGS += -D_FORTIFY_SOURCE=2
+endif
+
+RT_PKGS  := libseccomp libcap yajl libselinux
+MON_PKGS := glib-2.0
+
+# Fail early, naming the Debian package to install.
+pkgcheck = $(if $(shell $(PKG_CONFIG) --exists $(1) && echo ok),,$(error missing $(1): run contrib/install-deps.sh or apt-get install $(2)))
+
+RT_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(RT_PKGS) 2>/dev/null)
+RT_LIBS   := $(shell $(PKG_CONFIG) --libs $(RT_PKGS) 2>/dev/null)
+MON_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(MON_PKGS) 2>/dev/null)
+MON_LIBS   := $(shell $(PKG_CONFIG) --libs $(MON_PKGS) 2>/dev/null)
+
+RT_LIB_SRCS := $(sort $(wildcard runtime/lib/*.c runtime/lib/util/*.c))
+RT_LIB_OBJS := $(RT_LIB_SRCS:.c=.o)
+RT_CMD_SRCS := runtime/main.c $(sort $(wildcard runtime/cmd/*.c))
+RT_CMD_OBJS := $(RT_CMD_SRCS:.c=.o)
+RT_LIB      := runtime/lib/libsilo.a
+
+UNIT_SRCS := $(sort $(wildcard runtime/tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:.c=)
+
+.PHONY: all demo install uninstall clean check deps unit integration oci-tests oci-tests-compare \
+        engine-tests monitor-tests bench lint format compdb fuzz
+all: runtime/silo monitor/silomon
+
+# ---------------------------------------------------------------- runtime
+$(RT_LIB_OBJS) $(RT_CMD_OBJS) $(UNIT_SRCS:.c=.o): CPPFLAGS += -iquote runtime/lib -iquote runtime $(RT_CFLAGS)
+runtime/%.o: runtime/%.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(HARDEN) $(WARN) -MMD -MP -c -o $@ $<
+
+$(RT_LIB): $(RT_LIB_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+runtime/silo: $(RT_CMD_OBJS) $(RT_LIB)
+	$(call pkgcheck,libseccomp,libseccomp-dev)
+	$(call pkgcheck,libcap,libcap-dev)
+	$(call pkgcheck,yajl,libyajl-dev)
+	$(call pkgcheck,libselinux,libselinux1-dev)
+	$(CC) $(LDFLAGS) $(LDHARDEN) -o $@ $(RT_CMD_OBJS) $(RT_LIB) $(RT_LIBS)
+
+runtime/tests/unit/test_%: runtime/tests/unit/test_%.o $(RT_LIB)
+	$(CC) $(LDFLAGS) $(LDHARDEN) -o $@ $< $(RT_LIB) $(RT_LIBS)
+
+# ---------------------------------------------------------------- monitor
+include monitor/monitor.mk
+# ---------------------------------------------------------------- oci-tests
+-include oci-tests/oci-tests.mk
+
+# ---------------------------------------------------------------- demo
+demo:
+	contrib/install-deps.sh build
+	$(MAKE) runtime/silo
+	contrib/demo.sh
+
+# ---------------------------------------------------------------- tests
+# Every runner prints TAP and one summary line; contrib/sum-results adds them up
+# and prints the final "N passed, N failed, N skipped" line.
+RESULTS := .check-results
+
+check:
+	contrib/install-deps.sh test
+	$(MAKE) WERROR=1 all $(UNIT_BINS)
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	-@runtime/tests/unit/run $(UNIT_BINS) 2>&1 | tee $(RESULTS)/unit.log
+	-@monitor/tests/run 2>&1 | tee $(RESULTS)/monitor.log
+	-@runtime/tests/integration/run 2>&1 | tee $(RESULTS)/integration.log
+	-@$(MAKE) --no-print-directory oci-tests 2>&1 | tee $(RESULTS)/oci-tests.log
+	-@oci-tests/engines/run 2>&1 | tee $(RESULTS)/engines.log
+	@contrib/sum-results $(RESULTS)/*.log
+
+unit: $(UNIT_BINS)
+	runtime/tests/unit/run $(UNIT_BINS)
+
+integration: runtime/silo
+	runtime/tests/integration/run
+
+engine-tests: all
+	oci-tests/engines/run
+
+bench: all
+	contrib/bench/run $(if $(QUICK),--quick)
+
+# ---------------------------------------------------------------- install
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/silo
+	install -m 0755 runtime/silo $(DESTDIR)$(BINDIR)/silo
+	install -m 0755 monitor/silomon $(DESTDIR)$(BINDIR)/silomon
+	if [ -d contrib/man ] && ls contrib/man/*.8 >/dev/null 2>&1; then \
+		install -d $(DESTDIR)$(MANDIR)/man8 && install -m 0644 contrib/man/*.8 $(DESTDIR)$(MANDIR)/man8/; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/silo $(DESTDIR)$(BINDIR)/silomon
+	rm -f $(DESTDIR)$(MANDIR)/man8/silo.8 $(DESTDIR)$(MANDIR)/man8/silomon.8
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/silo 2>/dev/null
+
+clean:
+	rm -f runtime/silo $(RT_LIB) $(UNIT_BINS)
+	find runtime monitor oci-tests -name '*.o' -delete -o -name '*.d' -delete
+	rm -rf $(RESULTS) build
+
+-include $(shell find runtime monitor -name '*.d' 2>/dev/null)

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Container cgroups behind one small API over the v1, v2 and hybrid layouts (and the
+ * systemd path form mapped onto cgroupfs). Takes plain arguments, never the container. */
+#ifndef SILO_CGROUP_H
+#define SILO_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct error;
+struct silo_resources;
+
+enum silo_cgroup_layout { SILO_CGROUP_V1, SILO_CGROUP_HYBRID, SILO_CGROUP_V2 };
+
+enum silo_cgroup_flags {
+	SILO_CGROUP_SYSTEMD = 1 << 0,  /* cgroupsPath is slice:prefix:name */
+	SILO_CGROUP_DISABLED = 1 << 1, /* --cgroup-manager=disabled: touch nothing */
+	SILO_CGROUP_ROOTLESS = 1 << 2, /* tolerate unwritable hierarchies when no limits asked */
+};
+
+struct silo_cgroup_opts {
+	const char *id;                  /* container id, for the default path */
+	const char *cgroups_path;        /* linux.cgroupsPath or NULL */
+	const struct silo_resources *resources; /* may be NULL */
+	unsigned flags;                  /* enum silo_cgroup_flags */
+};
+
+/* Detect the host layout (statfs on /sys/fs/cgroup and /sys/fs/cgroup/unified). */
+int silo_cgroup_layout(enum silo_cgroup_layout *ret, struct error *err);
+
+/* Resolve the path, create the cgroup in every hierarchy, apply resources and move
+ * `pid` in. *ret_state is an opaque string to store in the container state and hand
+ * back to the calls below (it records the path and what silo created). On failure
+ * nothing created is left behind. With SILO_CGROUP_DISABLED, *ret_state is "". */
+int silo_cgroup_enter(const struct silo_cgroup_opts *o, pid_t pid, char **ret_state,
+		      struct error *err);
+/* Move another process (exec) into the container cgroup; `sub` is an optional
+ * sub-cgroup (exec --cgroup), refused if it escapes the container cgroup. */
+int silo_cgroup_join(const char *state, pid_t pid, const char *sub, struct error *err);
+/* Remove what silo created; with `kill`, SIGKILL every process first and wait. Idempotent:
+ * a missing cgroup is success. */
+int silo_cgroup_destroy(const char *state, bool kill, struct error *err);
+/* PIDs in the container cgroup (host view). *ret is malloc'd. */
+int silo_cgroup_pids(const char *state, pid_t **ret, size_t *ret_n, struct error *err);
+/* Signal every process (cgroup.kill for SIGKILL on v2 when available, else freeze, signal,
+ * thaw). */
+int silo_cgroup_signal_all(const char *state, int sig, struct error *err);
+int silo_cgroup_freeze(const char *state, bool freeze, struct error *err);
+int silo_cgroup_is_frozen(const char *state, bool *ret, struct error *err);
+/* Apply a new resources object to the live cgroup (update). */
+int silo_cgroup_update(const char *state, const struct silo_resources *r, struct error *err);
+/* The stats part of `events --stats` as a JSON object string (malloc'd). */
+int silo_cgroup_stats_json(const char *state, char **ret, struct error *err);
+
+#endif

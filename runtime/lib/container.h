@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The container lifecycle as the CLI verbs need it. Orchestration only: the order of
+ * operations and the one teardown path; the mechanisms live in the modules below. */
+#ifndef SILO_CONTAINER_H
+#define SILO_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct error;
+
+struct silo_create_opts {
+	const char *root;           /* state root (already resolved) */
+	const char *id;
+	const char *bundle;         /* NULL: cwd */
+	const char *config;         /* NULL: "config.json" */
+	const char *pid_file;
+	const char *console_socket;
+	const char *pidfd_socket;
+	int preserve_fds;
+	bool no_pivot;
+	bool no_new_keyring;
+	unsigned cgroup_flags;      /* enum silo_cgroup_flags */
+	bool keep_master;           /* foreground run: return the pty master instead */
+};
+
+/* create; on success the init blocks on the exec fifo. *ret_master (if keep_master and
+ * terminal) gets the pty master, else -1; *ret_pid the init's host pid. */
+int silo_container_create(const struct silo_create_opts *o, int *ret_master, pid_t *ret_pid,
+			  struct error *err);
+int silo_container_start(const char *root, const char *id, struct error *err);
+int silo_container_kill(const char *root, const char *id, int sig, bool all, struct error *err);
+int silo_container_delete(const char *root, const char *id, bool force, struct error *err);
+/* The OCI state JSON of one container (malloc'd). */
+int silo_container_state(const char *root, const char *id, char **ret_json, struct error *err);
+int silo_container_pause(const char *root, const char *id, bool pause, struct error *err);
+/* Host pids of the container's processes. */
+int silo_container_pids(const char *root, const char *id, pid_t **ret, size_t *ret_n,
+			struct error *err);
+
+#endif

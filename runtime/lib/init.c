@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The container init. Its steps, in order (each depends on the ones before):
+ *  1. wait for GO (parent wrote id maps, joined our cgroup, ran createRuntime hooks)
+ *  2. become root of a new user ns; unshare the cgroup ns (rooted at our cgroup now)
+ *  3. hostname, domainname
+ *  4. rootfs: spec mounts, /dev, devices (rootfs.c); pty from the container's devpts
+ *  5. createContainer hooks (container namespaces, before pivot)
+ *  6. pivot_root, masked/readonly paths, read-only root (rootfs.c)
+ *  7. sysctls, oom_score_adj, session + keyring, pty as stdio, rlimits, personality,
+ *     scheduler, io priority, LSM labels, cwd, args[0] check
+ *  8. bounding set, early seccomp (no NNP), groups/gid/uid with KEEPCAPS, caps, umask
+ *  9. READY to the parent; block on the exec fifo until `start`
+ * 10. startContainer hooks, fds >= 3+preserved marked CLOEXEC, NNP + late seccomp, execve */
+#include "init.h"
+
+#include "caps.h"
+#include "hooks.h"
+#include "init_steps.h"
+#include "process.h"
+#include "rootfs.h"
+#include "seccomp.h"
+#include "spec.h"
+#include "state.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util/cleanup.h"
+#include "util/error.h"
+#include "util/fdutil.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+__attribute__((noreturn)) static void fail(const struct silo_init_config *c, struct error *err)
+{
+	silo_sync_send_error(c->sync_sock, err);
+	_exit(1);
+}
+
+/* After READY nobody listens on the sync socket: errors go to the container's stderr. */
+__attribute__((noreturn)) static void fail_late(struct error *err)
+{
+	char text[1200];
+	dprintf(2, "silo: %s\n", err_text(err, text, sizeof(text)));
+	_exit(127);
+}
+
+static int enter_namespaces(const struct silo_init_config *c, struct error *err)
+{
+	const struct silo_namespace *ns = c->spec->linux.namespaces;
+
+	if (ns[SILO_NS_USER].present) {
+		/* Mapped root of the new (or joined) user namespace. */
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			return err_set(err, errno, "become root in the user namespace");
+	}
+	if (ns[SILO_NS_CGROUP].present && !ns[SILO_NS_CGROUP].path &&
+	    unshare(CLONE_NEWCGROUP) < 0)
+		return err_set(err, errno, "create cgroup namespace");
+	return 0;
+}
+
+static int build_rootfs(const struct silo_init_config *c, struct silo_rootfs_opts *ro,
+			int *ret_master, int *ret_slave, struct error *err)
+{
+	const struct silo_process *p = c->spec->process;
+	autofree char *state = NULL;
+	int rootfd;
+
+	rootfd = silo_rootfs_prepare(ro, err);
+	if (rootfd < 0)
+		return -1;
+	if (p && p->terminal &&
+	    silo_terminal_open(rootfd, p->user.uid, p->has_console_size, p->console_height,
+			       p->console_width, ret_master, ret_slave, err) < 0) {
+		close(rootfd);
+		return -1;
+	}
+	if (c->spec->hooks[SILO_HOOK_CREATE_CONTAINER].n) {
+		state = silo_process_state_json(c, SILO_STATUS_CREATING, getpid());
+		if (silo_hooks_run(&c->spec->hooks[SILO_HOOK_CREATE_CONTAINER], "createContainer",
+				   state, err) < 0) {
+			close(rootfd);
+			return -1;
+		}
+	}
+	return silo_rootfs_finish(ro, rootfd, err);
+}
+
+static int send_pty(const struct silo_init_config *c, int master, struct error *err)
+{
+	if (silo_sync_send(c->sync_sock, SILO_SYNC_PTY, 0, err) < 0)
+		return -1;
+	return fd_send(c->sync_sock, master, "/dev/ptmx", err);
+}
+
+/* Blocks until `start` opens the fifo for reading. The write end stays open (CLOEXEC)
+ * until execve, so `start` sees EOF exactly when the program has been exec'd. */
+static int wait_for_start(const struct silo_init_config *c, struct error *err)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->fifo_fd);
+	do
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return err_set(err, errno, "open exec fifo");
+	if (write(fd, "0", 1) != 1)
+		return err_set(err, errno, "write exec fifo");
+	close(c->fifo_fd);
+	return fd;
+}
+
+static bool late_seccomp(const struct silo_process *p)
+{
+	/* With no_new_privs the filter can be loaded without CAP_SYS_ADMIN: as late as
+	 * possible. Without it, load while we still hold CAP_SYS_ADMIN (runc does too). */
+	return p->no_new_privileges ||
+	       (p->caps.present && (p->caps.sets[SILO_CAP_EFFECTIVE] & (1ULL << 21)));
+}
+
+static int drop_privileges(const struct silo_init_config *c, struct error *err)
+{
+	const struct silo_process *p = c->spec->process;
+
+	if (p->caps.present && silo_caps_drop_bounding(&p->caps, err) < 0)
+		return -1;
+	if (c->seccomp_fd >= 0 && !late_seccomp(p) &&
+	    silo_init_load_seccomp(c, err) < 0)
+		return -1;
+	if (silo_init_set_ids(c, err) < 0)
+		return -1;
+	if (p->caps.present && silo_caps_apply(&p->caps, err) < 0)
+		return -1;
+	umask(p->user.umask.set ? (mode_t)p->user.umask.v : 022);
+	return 0;
+}
+
+static void exec_process(const struct silo_init_config *c, const char *exe, char **env)
+{
+	const struct silo_process *p = c->spec->process;
+	struct error err = { 0 };
+
+	if (c->spec->hooks[SILO_HOOK_START_CONTAINER].n) {
+		autofree char *state = silo_process_state_json(c, SILO_STATUS_CREATED, getpid());
+		if (silo_hooks_run(&c->spec->hooks[SILO_HOOK_START_CONTAINER], "startContainer",
+				   state, &err) < 0)
+			fail_late(&err);
+	}
+	/* CVE-2024-21626: nothing but stdio and the preserved fds may reach the program. */
+	if (fd_cloexec_from(3 + c->n_preserve, &err) < 0)
+		fail_late(&err);
+	for (int fd = 3; fd < 3 + c->n_preserve; fd++)
+		fd_set_cloexec(fd, 0);
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		err_set(&err, errno, "set no_new_privs");
+		fail_late(&err);
+	}
+	if (c->seccomp_fd >= 0 && late_seccomp(p) && silo_init_load_seccomp(c, &err) < 0)
+		fail_late(&err);
+	execve(exe, p->args.v, env);
+	err_set(&err, errno, "exec `%s`", exe);
+	fail_late(&err);
+}
+
+void silo_init_main(const struct silo_init_config *c)
+{
+	const struct silo_process *p = c->spec->process;
+	struct silo_rootfs_opts ro = { .spec = c->spec, .rootfs = c->spec->root.path,
+				       .no_pivot = c->no_pivot,
+				       .userns = c->spec->linux.namespaces[SILO_NS_USER].present,
+				       .console_slave_fd = -1 };
+	autoclose int master = -1, slave = -1;
+	struct error err = { 0 };
+	autofree char *exe = NULL;
+	char **env = NULL;
+
+	sigset_t none;
+
+	/* silo blocks the signals it forwards; the container starts with none blocked. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (silo_sync_expect(c->sync_sock, SILO_SYNC_GO, NULL, &err) < 0)
+		_exit(1); /* the parent failed and reported already */
+	if (enter_namespaces(c, &err) < 0 || silo_init_uts(c, &err) < 0)
+		fail(c, &err);
+	if (build_rootfs(c, &ro, &master, &slave, &err) < 0)
+		fail(c, &err);
+	if (silo_init_sysctl(c, &err) < 0 || silo_init_oom_score(c, &err) < 0)
+		fail(c, &err);
+	if (!p) {
+		err_set(&err, 0, "config has no `process`");
+		fail(c, &err);
+	}
+	if (silo_init_session(c, slave, &err) < 0 || silo_init_limits(c, &err) < 0)
+		fail(c, &err);
+	if (silo_init_cwd(c, &err) < 0)
+		fail(c, &err);
+	env = silo_init_env(c, &err);
+	if (!env)
+		fail(c, &err);
+	exe = silo_process_find_exec(p->args.v[0], env, &err);
+	if (!exe || drop_privileges(c, &err) < 0)
+		fail(c, &err);
+	if (master >= 0 && send_pty(c, master, &err) < 0)
+		fail(c, &err);
+	closep(&master);
+	closep(&slave);
+	if (silo_sync_send(c->sync_sock, SILO_SYNC_READY, 0, &err) < 0)
+		_exit(1);
+	if (wait_for_start(c, &err) < 0)
+		fail_late(&err);
+	exec_process(c, exe, env);
+	_exit(127);
+}

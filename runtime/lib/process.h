@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The container init: how it is cloned into its namespaces and the ordered list of
+ * steps it performs before exec'ing the user program. */
+#ifndef SILO_PROCESS_H
+#define SILO_PROCESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct error;
+struct silo_spec;
+struct silo_process;
+
+struct silo_init_config {
+	const struct silo_spec *spec;
+	const char *id;
+	const char *bundle;
+	int sync_sock;      /* the init's end of the sync socketpair */
+	int fifo_fd;        /* O_PATH fd of <state>/exec.fifo */
+	int seccomp_fd;     /* memfd with the compiled filter, -1 if none */
+	unsigned seccomp_flags;
+	int n_preserve;     /* fds 3..3+n-1 handed to the process (LISTEN_FDS + --preserve-fds) */
+	int listen_fds;     /* LISTEN_FDS from our environment, 0 if none */
+	bool no_pivot;
+	bool no_new_keyring;
+};
+
+/* Clone the init (directly, or through an intermediate when namespaces must be joined
+ * or a time namespace created). Returns the init's host pid; *ret_pidfd gets a pidfd
+ * or -1. With *ret_intermediate set, the pid is the intermediate's: it asks for id maps
+ * (SILO_SYNC_USERNS) and then reports the init's pid (SILO_SYNC_INIT_PID). */
+pid_t silo_process_spawn(const struct silo_init_config *c, int *ret_pidfd, bool *ret_intermediate,
+			 struct error *err);
+
+/* Resolve args[0] through PATH from env inside the current root; returns a malloc'd
+ * path or NULL with err set (message contains "no such file or directory"). */
+char *silo_process_find_exec(const char *arg0, char *const *env, struct error *err);
+
+/* The OCI state JSON seen by hooks run from the init (status, pid as given). */
+char *silo_process_state_json(const struct silo_init_config *c, int status, pid_t pid);
+
+#endif
