@@ -188,4 +188,29 @@ static inline int sys_pivot_root(const char *new_root, const char *put_old)
 	return (int)syscall(SYS_pivot_root, new_root, put_old);
 }
 
+/* seccomp(2): glibc has no wrapper. The flag values are uapi; older headers lack some. */
+#ifndef SECCOMP_SET_MODE_FILTER
+#define SECCOMP_SET_MODE_FILTER 1
+#endif
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+static inline int sys_seccomp(unsigned op, unsigned flags, void *args)
+{
+	return (int)syscall(SYS_seccomp, op, flags, args);
+}
+
+/* bpf(2); attr points to a union bpf_attr from <linux/bpf.h>, left to the caller so this
+ * header does not pull the bpf uapi into every user. */
+static inline int sys_bpf(int cmd, void *attr, unsigned size)
+{
+	return (int)syscall(__NR_bpf, cmd, attr, size);
+}
+
 #endif
