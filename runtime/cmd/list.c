@@ -4,32 +4,19 @@
 #include "cmd.h"
 
 #include "container.h"
+#include "state.h"
 #include "util/cleanup.h"
 #include "util/error.h"
 #include "util/xalloc.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <yajl/yajl_tree.h>
-
-static const char *json_str(yajl_val v, const char *key)
-{
-	const char *path[] = { key, NULL };
-	yajl_val x = yajl_tree_get(v, path, yajl_t_string);
-	return x ? YAJL_GET_STRING(x) : "";
-}
-
-static long long json_int(yajl_val v, const char *key)
-{
-	const char *path[] = { key, NULL };
-	yajl_val x = yajl_tree_get(v, path, yajl_t_number);
-	return x && YAJL_IS_INTEGER(x) ? YAJL_GET_INTEGER(x) : 0;
-}
 
 int cmd_list(const struct gopts *g, int argc, char **argv)
 {
@@ -57,38 +44,65 @@ int cmd_list(const struct gopts *g, int argc, char **argv)
 		       "CREATED", "OWNER");
 	while (d && (de = readdir(d))) {
 		struct error err = { 0 };
-		autofree char *state = NULL;
-		yajl_val v;
+		struct silo_state st;
+		int status;
 
-		if (de->d_name[0] == '.' || silo_container_state(g->root, de->d_name, &state, &err) < 0)
+		if (de->d_name[0] == '.' ||
+		    silo_container_describe(g->root, de->d_name, &st, &status, &err) < 0)
 			continue;
 		if (quiet) {
-			printf("%s\n", de->d_name);
-			continue;
-		}
-		if (json) {
+			printf("%s\n", st.id);
+		} else if (json) {
+			autofree char *state = silo_state_json(&st, (enum silo_status)status, false);
 			printf("%s%s", first ? "" : ",", state);
 			first = false;
-			continue;
+		} else {
+			printf("%-24s %-8d %-10s %-40s %-31s %s\n", st.id,
+			       status == SILO_STATUS_STOPPED ? 0 : (int)st.pid,
+			       silo_status_name((enum silo_status)status), st.bundle, st.created,
+			       st.owner == 0 ? "root" : "");
 		}
-		v = yajl_tree_parse(state, NULL, 0);
-		if (!v)
-			continue;
-		printf("%-24s %-8lld %-10s %-40s %-31s %s\n", json_str(v, "id"), json_int(v, "pid"),
-		       json_str(v, "status"), json_str(v, "bundle"), json_str(v, "created"), "root");
-		yajl_tree_free(v);
+		silo_state_clear(&st);
 	}
 	if (json)
 		printf("]\n");
 	return 0;
 }
 
-static int ps_table(pid_t *pids, size_t n, int argc, char **argv)
+/* Index of the PID column in a ps header line, -1 if none. */
+static int pid_column(const char *header)
+{
+	autofree char *copy = xstrdup(header);
+	char *save = NULL;
+	int col = 0;
+
+	for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save), col++)
+		if (!strcmp(t, "PID"))
+			return col;
+	return -1;
+}
+
+static bool line_has_pid(const char *line, int pidcol, const pid_t *pids, size_t n)
+{
+	autofree char *copy = xstrdup(line);
+	char *save = NULL, *t = strtok_r(copy, " \t\n", &save);
+
+	for (int col = 0; t && col < pidcol; col++)
+		t = strtok_r(NULL, " \t\n", &save);
+	for (size_t k = 0; t && k < n; k++)
+		if (atoi(t) == pids[k])
+			return true;
+	return false;
+}
+
+/* Run the host's ps with the caller's arguments (default -ef) and keep the header and
+ * the lines of the container's processes. */
+static int ps_table(const pid_t *pids, size_t n, int argc, char **argv)
 {
 	char *args[64] = { "ps" };
-	int nargs = 1, fds[2], status;
-	autofree char *out = NULL;
-	size_t len = 0, cap = 0;
+	autofree char *line = NULL;
+	int nargs = 1, fds[2], status, pidcol = -1;
+	size_t cap = 0;
 	pid_t child;
 	FILE *f;
 
@@ -96,51 +110,24 @@ static int ps_table(pid_t *pids, size_t n, int argc, char **argv)
 		args[nargs++] = argv[i];
 	if (nargs == 1)
 		args[nargs++] = "-ef";
-	if (pipe(fds) < 0 || (child = fork()) < 0)
+	if (pipe2(fds, O_CLOEXEC) < 0 || (child = fork()) < 0)
 		return 1;
 	if (child == 0) {
 		dup2(fds[1], 1);
-		close(fds[0]);
 		execvp("ps", args);
 		_exit(127);
 	}
 	close(fds[1]);
 	f = fdopen(fds[0], "r");
-	{
-		char *line = NULL;
-		int pidcol = -1, lineno = 0;
-		while (f && getline(&line, &cap, f) > 0) {
-			if (lineno++ == 0) {
-				/* find the PID column in the header */
-				char *save = NULL, *copy = xstrdup(line);
-				int col = 0;
-				for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save), col++)
-					if (!strcmp(t, "PID"))
-						pidcol = col;
-				free(copy);
-				fputs(line, stdout);
-				continue;
-			}
-			{
-				char *save = NULL, *copy = xstrdup(line);
-				int col = 0;
-				for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save), col++) {
-					if (col != pidcol)
-						continue;
-					for (size_t k = 0; k < n; k++)
-						if (atoi(t) == pids[k])
-							fputs(line, stdout);
-					break;
-				}
-				free(copy);
-			}
-		}
-		free(line);
+	for (int lineno = 0; f && getline(&line, &cap, f) > 0; lineno++) {
+		if (lineno == 0)
+			pidcol = pid_column(line);
+		if (lineno == 0 || (pidcol >= 0 && line_has_pid(line, pidcol, pids, n)))
+			fputs(line, stdout);
 	}
 	if (f)
 		fclose(f);
 	waitpid(child, &status, 0);
-	(void)len;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 

@@ -32,7 +32,23 @@ int silo_cgroup_layout(enum silo_cgroup_layout *ret, struct error *err);
 /* Resolve the path, create the cgroup in every hierarchy, apply resources and move
  * `pid` in. *ret_state is an opaque string to store in the container state and hand
  * back to the calls below (it records the path and what silo created). On failure
- * nothing created is left behind. With SILO_CGROUP_DISABLED, *ret_state is "". */
+ * nothing created is left behind. With SILO_CGROUP_DISABLED, *ret_state is "".
+ *
+ * Paths (runtime.md 15.2): absolute cgroupsPath -> below every hierarchy root; relative
+ * -> below silo's own cgroup in each hierarchy (/proc/self/cgroup, so it may differ per
+ * hierarchy); absent -> `/<id>` at every root (crun's observed default). `..` may not
+ * leave the base; `|` and newlines are refused. SILO_CGROUP_SYSTEMD: no systemd runs
+ * here, so `slice:prefix:name` maps onto cgroupfs as systemd would lay it out:
+ * `a-b.slice:p:n` -> `/a.slice/a-b.slice/p-n.scope` (empty slice = system.slice,
+ * `-` = root, name ending in `.slice` = that slice; empty path = `:silo:<id>`).
+ * Hybrid hosts: v1 for limits, and the process also joins the unified tree at the same
+ * path (no controllers are ever enabled there; hugetlb and `unified` keys go there when
+ * the tree offers them). v2: controllers enabled in the ancestors, devices by eBPF.
+ *
+ * State string: `<layout>|<path>|<n>:<mount point>:<path in hierarchy>|...` with layout
+ * v1, hybrid or v2, then one entry per joined hierarchy, n = how many trailing components
+ * of its path silo created (destroy removes exactly those, deepest first), e.g.
+ * `hybrid|/c1|1:/sys/fs/cgroup/memory:/c1|1:/sys/fs/cgroup/unified:/c1`. "" = disabled. */
 int silo_cgroup_enter(const struct silo_cgroup_opts *o, pid_t pid, char **ret_state,
 		      struct error *err);
 /* Move another process (exec) into the container cgroup; `sub` is an optional

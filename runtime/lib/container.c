@@ -233,7 +233,7 @@ static int spawn_init(struct creation *c, int fifo_fd, int seccomp_fd, struct er
 				       .resources = &c->spec->linux.resources,
 				       .flags = o->cgroup_flags };
 	struct silo_init_config ic = { .spec = c->spec, .id = o->id, .bundle = c->bundle,
-				       .fifo_fd = fifo_fd, .seccomp_fd = seccomp_fd,
+				       .fifo_fd = fifo_fd, .lock_fd = c->dirfd, .seccomp_fd = seccomp_fd,
 				       .seccomp_flags = silo_seccomp_load_flags(&c->spec->linux.seccomp),
 				       .no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring };
 	const struct silo_namespace *ns = c->spec->linux.namespaces;
@@ -264,7 +264,7 @@ static int spawn_init(struct creation *c, int fifo_fd, int seccomp_fd, struct er
 	}
 	if (silo_cgroup_enter(&cg, c->pid, &c->cgroup, err) < 0)
 		return -1;
-	if (run_runtime_hooks(c, err) < 0 || silo_sync_send(sock, SILO_SYNC_GO, 0, err) < 0)
+	if (run_runtime_hooks(c, err) < 0 || silo_sync_send(sock, SILO_SYNC_GO, c->pid, err) < 0)
 		return -1;
 	return await_ready(c, sock, err);
 }
@@ -316,7 +316,9 @@ static int create_steps(struct creation *c, struct error *err)
 		if (fd < 0 || fd_write_all(fd, raw, len, err) < 0)
 			return err_set(err, errno, "store config.json copy");
 	}
-	if (mkfifoat(c->dirfd, "exec.fifo", 0600) < 0)
+	/* 0622: a container root mapped to another host uid must be able to write it. */
+	if (mkfifoat(c->dirfd, "exec.fifo", 0622) < 0 ||
+	    fchmodat(c->dirfd, "exec.fifo", 0622, 0) < 0) /* past the umask */
 		return err_set(err, errno, "create exec fifo");
 	fifo = openat(c->dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
 	if (fifo < 0)
@@ -587,6 +589,22 @@ int silo_container_state(const char *root, const char *id, char **ret_json, stru
 	}
 	opened_close(&x);
 	return r;
+}
+
+int silo_container_describe(const char *root, const char *id, struct silo_state *ret_st,
+			    int *ret_status, struct error *err)
+{
+	struct opened x;
+
+	if (open_container(root, id, false, &x, err) < 0) {
+		opened_close(&x);
+		return -1;
+	}
+	*ret_st = x.st;
+	*ret_status = (int)x.status;
+	memset(&x.st, 0, sizeof(x.st));
+	opened_close(&x);
+	return 0;
 }
 
 int silo_container_pause(const char *root, const char *id, bool pause, struct error *err)

@@ -33,6 +33,10 @@ int silo_container_kill(const char *root, const char *id, int sig, bool all, str
 int silo_container_delete(const char *root, const char *id, bool force, struct error *err);
 /* The OCI state JSON of one container (malloc'd). */
 int silo_container_state(const char *root, const char *id, char **ret_json, struct error *err);
+/* The stored state and derived status (for list); *ret_st must be silo_state_clear'ed. */
+struct silo_state;
+int silo_container_describe(const char *root, const char *id, struct silo_state *ret_st,
+			    int *ret_status, struct error *err);
 int silo_container_pause(const char *root, const char *id, bool pause, struct error *err);
 /* Host pids of the container's processes. */
 int silo_container_pids(const char *root, const char *id, pid_t **ret, size_t *ret_n,

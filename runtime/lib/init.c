@@ -13,12 +13,14 @@
  * 10. startContainer hooks, fds >= 3+preserved marked CLOEXEC, NNP + late seccomp, execve */
 #include "init.h"
 
+#include "apparmor.h"
 #include "caps.h"
 #include "hooks.h"
 #include "init_steps.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp.h"
+#include "selinux.h"
 #include "spec.h"
 #include "state.h"
 #include "sync.h"
@@ -38,6 +40,13 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* What the init learns or opens along the way. */
+struct init_run {
+	int host_pid;      /* our pid as silo sees it (sent with GO) */
+	int listener_sock; /* connected to seccomp.listenerPath before pivot_root, or -1 */
+	int master, slave; /* the pty, or -1 */
+};
 
 __attribute__((noreturn)) static void fail(const struct silo_init_config *c, struct error *err)
 {
@@ -68,29 +77,50 @@ static int enter_namespaces(const struct silo_init_config *c, struct error *err)
 	return 0;
 }
 
-static int build_rootfs(const struct silo_init_config *c, struct silo_rootfs_opts *ro,
-			int *ret_master, int *ret_slave, struct error *err)
+static bool uses_listener(const struct silo_spec *s)
+{
+	return s->linux.seccomp.present && s->linux.seccomp.listener_path;
+}
+
+/* Everything between the spec mounts and pivot_root, while the host is still visible. */
+static int before_pivot(const struct silo_init_config *c, struct init_run *run, int rootfd,
+			struct error *err)
 {
 	const struct silo_process *p = c->spec->process;
 	autofree char *state = NULL;
-	int rootfd;
 
-	rootfd = silo_rootfs_prepare(ro, err);
+	if (p && p->terminal) {
+		if (silo_terminal_open(rootfd, p->user.uid, p->has_console_size, p->console_height,
+				       p->console_width, &run->master, &run->slave, err) < 0)
+			return -1;
+		if (c->spec->linux.mount_label &&
+		    silo_selinux_set_fd_label(run->slave, c->spec->linux.mount_label, err) < 0)
+			return -1;
+	}
+	if (silo_init_sysctl(c, rootfd, err) < 0)
+		return -1;
+	if (uses_listener(c->spec)) {
+		run->listener_sock = silo_seccomp_listener_connect(&c->spec->linux.seccomp, err);
+		if (run->listener_sock < 0)
+			return -1;
+	}
+	if (!c->spec->hooks[SILO_HOOK_CREATE_CONTAINER].n)
+		return 0;
+	state = silo_process_state_json(c, SILO_STATUS_CREATING, getpid());
+	return silo_hooks_run(&c->spec->hooks[SILO_HOOK_CREATE_CONTAINER], "createContainer", state,
+			      err);
+}
+
+static int build_rootfs(const struct silo_init_config *c, struct init_run *run,
+			struct silo_rootfs_opts *ro, struct error *err)
+{
+	int rootfd = silo_rootfs_prepare(ro, err);
+
 	if (rootfd < 0)
 		return -1;
-	if (p && p->terminal &&
-	    silo_terminal_open(rootfd, p->user.uid, p->has_console_size, p->console_height,
-			       p->console_width, ret_master, ret_slave, err) < 0) {
+	if (before_pivot(c, run, rootfd, err) < 0) {
 		close(rootfd);
 		return -1;
-	}
-	if (c->spec->hooks[SILO_HOOK_CREATE_CONTAINER].n) {
-		state = silo_process_state_json(c, SILO_STATUS_CREATING, getpid());
-		if (silo_hooks_run(&c->spec->hooks[SILO_HOOK_CREATE_CONTAINER], "createContainer",
-				   state, err) < 0) {
-			close(rootfd);
-			return -1;
-		}
 	}
 	return silo_rootfs_finish(ro, rootfd, err);
 }
@@ -110,6 +140,11 @@ static int wait_for_start(const struct silo_init_config *c, struct error *err)
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->fifo_fd);
+	/* Changing uid (also to root of a user namespace) made us non-dumpable, which makes
+	 * /proc/self/fd root-owned and unusable to us. execve resets dumpable anyway; the
+	 * window until then holds nothing but this fifo. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return err_set(err, errno, "prctl(PR_SET_DUMPABLE)");
 	do
 		fd = open(path, O_WRONLY | O_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
@@ -129,14 +164,19 @@ static bool late_seccomp(const struct silo_process *p)
 	       (p->caps.present && (p->caps.sets[SILO_CAP_EFFECTIVE] & (1ULL << 21)));
 }
 
-static int drop_privileges(const struct silo_init_config *c, struct error *err)
+static int drop_privileges(const struct silo_init_config *c, const struct init_run *run,
+			   struct error *err)
 {
 	const struct silo_process *p = c->spec->process;
 
+	/* LSM labels take effect at execve; written while we are still root. */
+	if (silo_selinux_set_exec_label(-1, p->selinux_label, err) < 0 ||
+	    silo_apparmor_set_exec_profile(-1, p->apparmor_profile, err) < 0)
+		return -1;
 	if (p->caps.present && silo_caps_drop_bounding(&p->caps, err) < 0)
 		return -1;
 	if (c->seccomp_fd >= 0 && !late_seccomp(p) &&
-	    silo_init_load_seccomp(c, err) < 0)
+	    silo_init_load_seccomp(c, run->listener_sock, run->host_pid, err) < 0)
 		return -1;
 	if (silo_init_set_ids(c, err) < 0)
 		return -1;
@@ -146,7 +186,8 @@ static int drop_privileges(const struct silo_init_config *c, struct error *err)
 	return 0;
 }
 
-static void exec_process(const struct silo_init_config *c, const char *exe, char **env)
+static void exec_process(const struct silo_init_config *c, const struct init_run *run,
+			 const char *exe, char **env)
 {
 	const struct silo_process *p = c->spec->process;
 	struct error err = { 0 };
@@ -166,7 +207,8 @@ static void exec_process(const struct silo_init_config *c, const char *exe, char
 		err_set(&err, errno, "set no_new_privs");
 		fail_late(&err);
 	}
-	if (c->seccomp_fd >= 0 && late_seccomp(p) && silo_init_load_seccomp(c, &err) < 0)
+	if (c->seccomp_fd >= 0 && late_seccomp(p) &&
+	    silo_init_load_seccomp(c, run->listener_sock, run->host_pid, &err) < 0)
 		fail_late(&err);
 	execve(exe, p->args.v, env);
 	err_set(&err, errno, "exec `%s`", exe);
@@ -180,46 +222,44 @@ void silo_init_main(const struct silo_init_config *c)
 				       .no_pivot = c->no_pivot,
 				       .userns = c->spec->linux.namespaces[SILO_NS_USER].present,
 				       .console_slave_fd = -1 };
-	autoclose int master = -1, slave = -1;
+	struct init_run run = { .listener_sock = -1, .master = -1, .slave = -1 };
 	struct error err = { 0 };
 	autofree char *exe = NULL;
 	char **env = NULL;
-
+	int64_t host_pid;
 	sigset_t none;
 
 	/* silo blocks the signals it forwards; the container starts with none blocked. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (silo_sync_expect(c->sync_sock, SILO_SYNC_GO, NULL, &err) < 0)
+	if (silo_sync_expect(c->sync_sock, SILO_SYNC_GO, &host_pid, &err) < 0)
 		_exit(1); /* the parent failed and reported already */
+	run.host_pid = (int)host_pid;
 	if (enter_namespaces(c, &err) < 0 || silo_init_uts(c, &err) < 0)
 		fail(c, &err);
-	if (build_rootfs(c, &ro, &master, &slave, &err) < 0)
-		fail(c, &err);
-	if (silo_init_sysctl(c, &err) < 0 || silo_init_oom_score(c, &err) < 0)
+	if (build_rootfs(c, &run, &ro, &err) < 0)
 		fail(c, &err);
 	if (!p) {
 		err_set(&err, 0, "config has no `process`");
 		fail(c, &err);
 	}
-	if (silo_init_session(c, slave, &err) < 0 || silo_init_limits(c, &err) < 0)
-		fail(c, &err);
-	if (silo_init_cwd(c, &err) < 0)
+	if (silo_init_oom_score(c, &err) < 0 || silo_init_session(c, run.slave, &err) < 0 ||
+	    silo_init_limits(c, &err) < 0 || silo_init_cwd(c, &err) < 0)
 		fail(c, &err);
 	env = silo_init_env(c, &err);
 	if (!env)
 		fail(c, &err);
 	exe = silo_process_find_exec(p->args.v[0], env, &err);
-	if (!exe || drop_privileges(c, &err) < 0)
+	if (!exe || drop_privileges(c, &run, &err) < 0)
 		fail(c, &err);
-	if (master >= 0 && send_pty(c, master, &err) < 0)
+	if (run.master >= 0 && send_pty(c, run.master, &err) < 0)
 		fail(c, &err);
-	closep(&master);
-	closep(&slave);
+	closep(&run.master);
+	closep(&run.slave);
 	if (silo_sync_send(c->sync_sock, SILO_SYNC_READY, 0, &err) < 0)
 		_exit(1);
 	if (wait_for_start(c, &err) < 0)
 		fail_late(&err);
-	exec_process(c, exe, env);
+	exec_process(c, &run, exe, env);
 	_exit(127);
 }

@@ -3,6 +3,7 @@
  * oom score, session, limits, cwd, environment, credentials, seccomp loading. */
 #include "init_steps.h"
 
+#include "pathres.h"
 #include "process.h"
 #include "seccomp.h"
 #include "spec.h"
@@ -85,29 +86,29 @@ int silo_init_check_sysctl(const struct silo_spec *s, struct error *err)
 	return 0;
 }
 
-/* Open a /proc/sys dir we trust: procfs by fstatfs, not something mounted over it. */
-static int open_procfs_dir(const char *path, struct error *err)
+/* The container's /proc/sys, checked to be procfs (not something mounted over it). */
+static int open_proc_sys(int rootfd, struct error *err)
 {
-	autoclose int fd = open(path, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	autoclose int fd = silo_pathres_open(rootfd, "/proc/sys", O_DIRECTORY | O_RDONLY, 0, err);
 	struct statfs sf;
 
 	if (fd < 0)
-		return err_set(err, errno, "open `%s`", path);
+		return -1;
 	if (fstatfs(fd, &sf) < 0)
-		return err_set(err, errno, "statfs `%s`", path);
+		return err_set(err, errno, "statfs `/proc/sys`");
 	if (sf.f_type != PROC_SUPER_MAGIC)
-		return err_set(err, 0, "`%s` is not on procfs", path);
+		return err_set(err, 0, "`/proc/sys` is not on procfs");
 	return take_fd(&fd);
 }
 
-int silo_init_sysctl(const struct silo_init_config *c, struct error *err)
+int silo_init_sysctl(const struct silo_init_config *c, int rootfd, struct error *err)
 {
 	const struct silo_kvv *kv = &c->spec->linux.sysctl;
 	autoclose int dir = -1;
 
 	if (!kv->n)
 		return 0;
-	dir = open_procfs_dir("/proc/sys", err);
+	dir = open_proc_sys(rootfd, err);
 	if (dir < 0)
 		return err_prefix(err, "sysctl");
 	for (size_t i = 0; i < kv->n; i++) {
@@ -317,15 +318,17 @@ int silo_init_set_ids(const struct silo_init_config *c, struct error *err)
 	return 0;
 }
 
-int silo_init_load_seccomp(const struct silo_init_config *c, struct error *err)
+int silo_init_load_seccomp(const struct silo_init_config *c, int listener_sock, int host_pid,
+			   struct error *err)
 {
 	int listener = silo_seccomp_load(c->seccomp_fd, c->seccomp_flags, err);
 
 	if (listener < 0)
 		return -1;
 	if (listener > 0) {
-		autofree char *state = silo_process_state_json(c, SILO_STATUS_CREATING, getpid());
-		int r = silo_seccomp_send_listener(&c->spec->linux.seccomp, listener, state, err);
+		autofree char *state = silo_process_state_json(c, SILO_STATUS_CREATING, host_pid);
+		int r = silo_seccomp_send_listener_on(listener_sock, &c->spec->linux.seccomp, listener,
+						      state, err);
 		close(listener);
 		return r;
 	}

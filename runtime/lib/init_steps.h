@@ -9,7 +9,8 @@ struct silo_init_config;
 struct silo_spec;
 
 int silo_init_uts(const struct silo_init_config *c, struct error *err);
-int silo_init_sysctl(const struct silo_init_config *c, struct error *err);
+/* Before pivot_root and the read-only /proc/sys: through <rootfd>/proc/sys, verified. */
+int silo_init_sysctl(const struct silo_init_config *c, int rootfd, struct error *err);
 int silo_init_oom_score(const struct silo_init_config *c, struct error *err);
 /* setsid, the pty as controlling tty and stdio, the session keyring. */
 int silo_init_session(const struct silo_init_config *c, int slave, struct error *err);
@@ -21,7 +22,10 @@ int silo_init_cwd(const struct silo_init_config *c, struct error *err);
 char **silo_init_env(const struct silo_init_config *c, struct error *err);
 /* setgroups, setresgid, setresuid keeping capabilities for silo_caps_apply. */
 int silo_init_set_ids(const struct silo_init_config *c, struct error *err);
-int silo_init_load_seccomp(const struct silo_init_config *c, struct error *err);
+/* Load the filter; with a notify listener, send it on listener_sock (connected before
+ * pivot_root) with the state of the init as the host sees it. */
+int silo_init_load_seccomp(const struct silo_init_config *c, int listener_sock, int host_pid,
+			   struct error *err);
 
 /* Checked in silo before cloning: sysctls allowed only with their namespace. */
 int silo_init_check_sysctl(const struct silo_spec *s, struct error *err);

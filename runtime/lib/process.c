@@ -100,8 +100,10 @@ static pid_t clone_init(const struct silo_init_config *c, uint64_t flags, int *r
 	}
 	if (pid < 0)
 		return err_set(err, errno, "clone the container init");
-	if (pid == 0)
+	if (pid == 0) {
+		close(c->lock_fd);
 		silo_init_main(c); /* never returns */
+	}
 	if (ret_pidfd)
 		*ret_pidfd = pidfd;
 	return pid;
@@ -155,8 +157,10 @@ pid_t silo_process_spawn(const struct silo_init_config *c, int *ret_pidfd, bool 
 	pid = fork();
 	if (pid < 0)
 		return err_set(err, errno, "fork");
-	if (pid == 0)
+	if (pid == 0) {
+		close(c->lock_fd);
 		intermediate_main(c);
+	}
 	return pid;
 }
 

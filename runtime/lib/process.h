@@ -17,6 +17,7 @@ struct silo_init_config {
 	const char *bundle;
 	int sync_sock;      /* the init's end of the sync socketpair */
 	int fifo_fd;        /* O_PATH fd of <state>/exec.fifo */
+	int lock_fd;        /* silo's locked state dir: the children must not hold the lock */
 	int seccomp_fd;     /* memfd with the compiled filter, -1 if none */
 	unsigned seccomp_flags;
 	int n_preserve;     /* fds 3..3+n-1 handed to the process (LISTEN_FDS + --preserve-fds) */

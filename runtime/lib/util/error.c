@@ -21,14 +21,22 @@ int err_set(struct error *e, int errnum, const char *fmt, ...)
 int err_prefix(struct error *e, const char *fmt, ...)
 {
 	char prefix[512];
-	char old[sizeof(e->msg)];
+	size_t plen, mlen;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	vsnprintf(prefix, sizeof(prefix) - 2, fmt, ap);
 	va_end(ap);
-	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old);
+	plen = strlen(prefix);
+	memcpy(prefix + plen, ": ", 3);
+	plen += 2;
+	/* Keep the prefix whole and cut the old message's tail if it does not fit. */
+	mlen = strnlen(e->msg, sizeof(e->msg) - 1);
+	if (plen + mlen > sizeof(e->msg) - 1)
+		mlen = sizeof(e->msg) - 1 - plen;
+	memmove(e->msg + plen, e->msg, mlen);
+	memcpy(e->msg, prefix, plen);
+	e->msg[plen + mlen] = '\0';
 	return -1;
 }
 

@@ -56,14 +56,22 @@ ssize_t fd_read_all(int fd, void *buf, size_t len, struct error *err)
 int fd_read_fd(int fd, size_t max, char **ret, size_t *ret_len, struct error *err)
 {
 	autofree char *buf = NULL;
-	size_t cap = 4096, len = 0;
+	size_t cap = max < 4096 ? max : 4096, len = 0;
 
 	buf = xmalloc(cap + 1);
 	for (;;) {
 		ssize_t n;
 		if (len == cap) {
-			if (cap >= max)
-				return err_set(err, EFBIG, "larger than %zu bytes", max);
+			char probe;
+			if (cap >= max) {
+				/* Full: one more byte means the file is over the limit. */
+				do
+					n = read(fd, &probe, 1);
+				while (n < 0 && errno == EINTR);
+				if (n > 0)
+					return err_set(err, EFBIG, "larger than %zu bytes", max);
+				break;
+			}
 			cap = cap * 2 > max ? max : cap * 2;
 			buf = xrealloc(buf, cap + 1);
 		}
