@@ -27,6 +27,7 @@ static const struct command {
 	{ "create", cmd_create, ENTERS_CONTAINER, "create a container from a bundle" },
 	{ "start", cmd_start, 0, "start the program of a created container" },
 	{ "run", cmd_run, ENTERS_CONTAINER, "create and start a container, wait for it" },
+	{ "exec", cmd_exec, ENTERS_CONTAINER, "run a new process in a running container" },
 	{ "state", cmd_state, 0, "print the OCI state of a container" },
 	{ "kill", cmd_kill, 0, "send a signal to the container init (or all processes)" },
 	{ "delete", cmd_delete, 0, "delete a container and its resources" },

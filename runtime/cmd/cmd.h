@@ -5,6 +5,7 @@
 #define SILO_CMD_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct error;
 
@@ -21,6 +22,13 @@ int cmd_parse_signal(const char *s);
 /* The container id: the one positional argument left after options. */
 const char *cmd_id_arg(int argc, char **argv, const char *verb);
 
+/* Block every forwardable signal and return a signalfd for them. */
+int cmd_block_signals(struct error *err);
+/* Wait for `pid` (our child), forwarding signals and proxying `master` (if >= 0) to our
+ * stdio; returns its exit status, 128+N if killed by signal N. */
+int cmd_wait_process(int sigfd, pid_t pid, int master);
+
+int cmd_exec(const struct gopts *g, int argc, char **argv);
 int cmd_create(const struct gopts *g, int argc, char **argv);
 int cmd_run(const struct gopts *g, int argc, char **argv);
 int cmd_start(const struct gopts *g, int argc, char **argv);

@@ -3,6 +3,7 @@
  * READY -> state file), start, kill, delete, state, pause. One teardown serves delete
  * and every failed create, so a failure leaves no state dir, cgroup or process. */
 #include "container.h"
+#include "container_internal.h"
 
 #include "cgroup.h"
 #include "hooks.h"
@@ -355,21 +356,14 @@ int silo_container_create(const struct silo_create_opts *o, int *ret_master, pid
 }
 
 /* ----------------------------------------------------------- existing containers */
-struct opened {
-	const char *root;
-	int dirfd;
-	struct silo_state st;
-	enum silo_status status;
-};
-
-static void opened_close(struct opened *x)
+void silo_opened_close(struct opened *x)
 {
 	if (x->dirfd >= 0)
 		close(x->dirfd);
 	silo_state_clear(&x->st);
 }
 
-static int open_container(const char *root, const char *id, bool exclusive, struct opened *x,
+int silo_open_container(const char *root, const char *id, bool exclusive, struct opened *x,
 			  struct error *err)
 {
 	x->root = root;
@@ -393,7 +387,7 @@ static int open_container(const char *root, const char *id, bool exclusive, stru
 }
 
 /* A pidfd for the init, verified against the recorded start time (pid reuse). */
-static int open_init_pidfd(const struct silo_state *st, struct error *err)
+int silo_open_init_pidfd(const struct silo_state *st, struct error *err)
 {
 	autoclose int fd = sys_pidfd_open(st->pid, 0);
 	uint64_t start;
@@ -444,14 +438,14 @@ int silo_container_start(const char *root, const char *id, struct error *err)
 	char byte;
 	int r = -1;
 
-	if (open_container(root, id, true, &x, err) < 0)
+	if (silo_open_container(root, id, true, &x, err) < 0)
 		goto out;
 	if (x.status != SILO_STATUS_CREATED) {
 		err_set(err, 0, "cannot start container `%s`: not in created state (status %s)", id,
 			silo_status_name(x.status));
 		goto out;
 	}
-	pidfd = open_init_pidfd(&x.st, err);
+	pidfd = silo_open_init_pidfd(&x.st, err);
 	fifo = openat(x.dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (pidfd < 0 || fifo < 0) {
 		if (fifo < 0)
@@ -478,7 +472,7 @@ int silo_container_start(const char *root, const char *id, struct error *err)
 	if (x.st.has_poststart)
 		run_stored_hooks(&x, SILO_HOOK_POSTSTART, SILO_STATUS_RUNNING);
 out:
-	opened_close(&x);
+	silo_opened_close(&x);
 	return r;
 }
 
@@ -491,7 +485,7 @@ int silo_container_kill(const char *root, const char *id, int sig, bool all, str
 	bool has_cgroup;
 	int r = -1;
 
-	if (open_container(root, id, false, &x, err) < 0)
+	if (silo_open_container(root, id, false, &x, err) < 0)
 		goto out;
 	has_cgroup = x.st.cgroup && *x.st.cgroup;
 	if (x.status == SILO_STATUS_STOPPED) {
@@ -506,7 +500,7 @@ int silo_container_kill(const char *root, const char *id, int sig, bool all, str
 		r = silo_cgroup_signal_all(x.st.cgroup, sig, err);
 		goto out;
 	}
-	pidfd = open_init_pidfd(&x.st, err);
+	pidfd = silo_open_init_pidfd(&x.st, err);
 	if (pidfd < 0)
 		goto out;
 	if (sys_pidfd_send_signal(pidfd, sig, NULL, 0) < 0) {
@@ -518,7 +512,7 @@ int silo_container_kill(const char *root, const char *id, int sig, bool all, str
 	}
 	r = 0;
 out:
-	opened_close(&x);
+	silo_opened_close(&x);
 	return r;
 }
 
@@ -531,7 +525,7 @@ static int kill_and_wait(struct opened *x, bool all, struct error *err)
 	if (all && x->st.cgroup && *x->st.cgroup &&
 	    silo_cgroup_signal_all(x->st.cgroup, SIGKILL, err) < 0)
 		return -1;
-	pidfd = open_init_pidfd(&x->st, &ignored);
+	pidfd = silo_open_init_pidfd(&x->st, &ignored);
 	if (pidfd < 0)
 		return 0; /* already gone */
 	if (sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
@@ -548,7 +542,7 @@ int silo_container_delete(const char *root, const char *id, bool force, struct e
 	struct opened x;
 	int r = -1;
 
-	if (open_container(root, id, true, &x, err) < 0) {
+	if (silo_open_container(root, id, true, &x, err) < 0) {
 		if (x.dirfd >= 0 && err->errnum == ENOENT && force) {
 			/* a create that died before publishing its state: we hold its lock now */
 			r = silo_state_dir_remove(root, id, err);
@@ -572,7 +566,7 @@ int silo_container_delete(const char *root, const char *id, bool force, struct e
 		run_stored_hooks(&x, SILO_HOOK_POSTSTOP, SILO_STATUS_STOPPED);
 	r = silo_state_dir_remove(root, id, err);
 out:
-	opened_close(&x);
+	silo_opened_close(&x);
 	return r;
 }
 
@@ -581,13 +575,13 @@ int silo_container_state(const char *root, const char *id, char **ret_json, stru
 	struct opened x;
 	int r = -1;
 
-	if (open_container(root, id, false, &x, err) == 0) {
+	if (silo_open_container(root, id, false, &x, err) == 0) {
 		*ret_json = silo_state_json(&x.st, x.status, true);
 		r = 0;
 	} else if (x.dirfd >= 0 && err->errnum == ENOENT) {
 		err_set(err, 0, "container `%s` does not exist (still being created)", id);
 	}
-	opened_close(&x);
+	silo_opened_close(&x);
 	return r;
 }
 
@@ -596,14 +590,14 @@ int silo_container_describe(const char *root, const char *id, struct silo_state 
 {
 	struct opened x;
 
-	if (open_container(root, id, false, &x, err) < 0) {
-		opened_close(&x);
+	if (silo_open_container(root, id, false, &x, err) < 0) {
+		silo_opened_close(&x);
 		return -1;
 	}
 	*ret_st = x.st;
 	*ret_status = (int)x.status;
 	memset(&x.st, 0, sizeof(x.st));
-	opened_close(&x);
+	silo_opened_close(&x);
 	return 0;
 }
 
@@ -612,7 +606,7 @@ int silo_container_pause(const char *root, const char *id, bool pause, struct er
 	struct opened x;
 	int r = -1;
 
-	if (open_container(root, id, true, &x, err) < 0)
+	if (silo_open_container(root, id, true, &x, err) < 0)
 		goto out;
 	if (pause && x.status != SILO_STATUS_RUNNING) {
 		err_set(err, 0, "pause `%s`: container not running (status %s)", id,
@@ -630,7 +624,7 @@ int silo_container_pause(const char *root, const char *id, bool pause, struct er
 	}
 	r = silo_cgroup_freeze(x.st.cgroup, pause, err);
 out:
-	opened_close(&x);
+	silo_opened_close(&x);
 	return r;
 }
 
@@ -642,13 +636,13 @@ int silo_container_pids(const char *root, const char *id, pid_t **ret, size_t *r
 
 	*ret = NULL;
 	*ret_n = 0;
-	if (open_container(root, id, false, &x, err) < 0)
+	if (silo_open_container(root, id, false, &x, err) < 0)
 		goto out;
 	if (x.st.cgroup && *x.st.cgroup && x.status != SILO_STATUS_STOPPED)
 		r = silo_cgroup_pids(x.st.cgroup, ret, ret_n, err);
 	else
 		r = 0;
 out:
-	opened_close(&x);
+	silo_opened_close(&x);
 	return r;
 }

@@ -42,4 +42,31 @@ int silo_container_pause(const char *root, const char *id, bool pause, struct er
 int silo_container_pids(const char *root, const char *id, pid_t **ret, size_t *ret_n,
 			struct error *err);
 
+struct silo_exec_opts {
+	const char *root;
+	const char *id;
+	const char *process_file;   /* --process: replaces every process-shaping flag */
+	char **args;                /* the command line (NULL-terminated) without --process */
+	char **env;                 /* -e K=V, appended (NULL-terminated or NULL) */
+	const char *cwd;
+	const char *user;           /* "uid[:gid]", strictly decimal */
+	const char *additional_gids;/* -g: comma-separated */
+	char **caps;                /* -c: added to bounding, effective, permitted */
+	const char *process_label;
+	const char *apparmor;
+	const char *pid_file;
+	const char *console_socket;
+	const char *cgroup;         /* --cgroup: a sub-cgroup of the container's */
+	int preserve_fds;
+	bool tty;
+	bool no_new_privs;
+	bool ignore_paused;
+	bool keep_master;           /* foreground with a pty and no console socket */
+};
+
+/* Start a process in a running (or created) container. On success *ret_pid is its host
+ * pid (our child) and *ret_master the pty master when keep_master, else -1. */
+int silo_container_exec(const struct silo_exec_opts *o, pid_t *ret_pid, int *ret_master,
+			struct error *err);
+
 #endif

@@ -54,9 +54,12 @@ __attribute__((noreturn)) static void fail(const struct silo_init_config *c, str
 	_exit(1);
 }
 
-/* After READY nobody listens on the sync socket: errors go to the container's stderr. */
-__attribute__((noreturn)) static void fail_late(struct error *err)
+/* After READY nobody listens on the sync socket: errors go to the container's stderr.
+ * An exec process has no READY: silo listens until execve closes the socket. */
+__attribute__((noreturn)) static void fail_late(const struct silo_init_config *c, struct error *err)
 {
+	if (c->is_exec)
+		fail(c, err);
 	char text[1200];
 	dprintf(2, "silo: %s\n", err_text(err, text, sizeof(text)));
 	_exit(127);
@@ -90,8 +93,10 @@ static int before_pivot(const struct silo_init_config *c, struct init_run *run, 
 	autofree char *state = NULL;
 
 	if (p && p->terminal) {
-		if (silo_terminal_open(rootfd, p->user.uid, p->has_console_size, p->console_height,
-				       p->console_width, &run->master, &run->slave, err) < 0)
+		struct silo_pty_opts po = { .uid = p->user.uid, .has_size = p->has_console_size,
+					    .rows = p->console_height, .cols = p->console_width,
+					    .bind_console = true };
+		if (silo_terminal_open(rootfd, &po, &run->master, &run->slave, err) < 0)
 			return -1;
 		if (c->spec->linux.mount_label &&
 		    silo_selinux_set_fd_label(run->slave, c->spec->linux.mount_label, err) < 0)
@@ -192,27 +197,27 @@ static void exec_process(const struct silo_init_config *c, const struct init_run
 	const struct silo_process *p = c->spec->process;
 	struct error err = { 0 };
 
-	if (c->spec->hooks[SILO_HOOK_START_CONTAINER].n) {
+	if (!c->is_exec && c->spec->hooks[SILO_HOOK_START_CONTAINER].n) {
 		autofree char *state = silo_process_state_json(c, SILO_STATUS_CREATED, getpid());
 		if (silo_hooks_run(&c->spec->hooks[SILO_HOOK_START_CONTAINER], "startContainer",
 				   state, &err) < 0)
-			fail_late(&err);
+			fail_late(c, &err);
 	}
 	/* CVE-2024-21626: nothing but stdio and the preserved fds may reach the program. */
 	if (fd_cloexec_from(3 + c->n_preserve, &err) < 0)
-		fail_late(&err);
+		fail_late(c, &err);
 	for (int fd = 3; fd < 3 + c->n_preserve; fd++)
 		fd_set_cloexec(fd, 0);
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		err_set(&err, errno, "set no_new_privs");
-		fail_late(&err);
+		fail_late(c, &err);
 	}
 	if (c->seccomp_fd >= 0 && late_seccomp(p) &&
 	    silo_init_load_seccomp(c, run->listener_sock, run->host_pid, &err) < 0)
-		fail_late(&err);
+		fail_late(c, &err);
 	execve(exe, p->args.v, env);
 	err_set(&err, errno, "exec `%s`", exe);
-	fail_late(&err);
+	fail_late(c, &err);
 }
 
 void silo_init_main(const struct silo_init_config *c)
@@ -259,7 +264,53 @@ void silo_init_main(const struct silo_init_config *c)
 	if (silo_sync_send(c->sync_sock, SILO_SYNC_READY, 0, &err) < 0)
 		_exit(1);
 	if (wait_for_start(c, &err) < 0)
-		fail_late(&err);
+		fail_late(c, &err);
+	exec_process(c, &run, exe, env);
+	_exit(127);
+}
+
+/* An exec'd process gets a fresh pty of the container's devpts (not /dev/console). */
+static int open_exec_pty(const struct silo_process *p, struct init_run *run, struct error *err)
+{
+	struct silo_pty_opts po = { .uid = p->user.uid, .has_size = p->has_console_size,
+				    .rows = p->console_height, .cols = p->console_width };
+	autoclose int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (rootfd < 0)
+		return err_set(err, errno, "open `/`");
+	return silo_terminal_open(rootfd, &po, &run->master, &run->slave, err);
+}
+
+void silo_exec_main(const struct silo_init_config *c)
+{
+	const struct silo_process *p = c->spec->process;
+	struct init_run run = { .listener_sock = -1, .master = -1, .slave = -1 };
+	struct error err = { 0 };
+	autofree char *exe = NULL;
+	char **env = NULL;
+	int64_t host_pid;
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (silo_sync_expect(c->sync_sock, SILO_SYNC_GO, &host_pid, &err) < 0)
+		_exit(1);
+	run.host_pid = (int)host_pid;
+	if (p->terminal && open_exec_pty(p, &run, &err) < 0)
+		fail(c, &err);
+	if (silo_init_session(c, run.slave, &err) < 0 || silo_init_limits(c, &err) < 0 ||
+	    silo_init_cwd(c, &err) < 0)
+		fail(c, &err);
+	env = silo_init_env(c, &err);
+	if (!env)
+		fail(c, &err);
+	exe = silo_process_find_exec(p->args.v[0], env, &err);
+	if (!exe || drop_privileges(c, &run, &err) < 0)
+		fail(c, &err);
+	if (run.master >= 0 && send_pty(c, run.master, &err) < 0)
+		fail(c, &err);
+	closep(&run.master);
+	closep(&run.slave);
 	exec_process(c, &run, exe, env);
 	_exit(127);
 }

@@ -9,4 +9,7 @@ struct silo_init_config;
 /* Never returns: execs the user program, or reports an error and _exit()s. */
 __attribute__((noreturn)) void silo_init_main(const struct silo_init_config *c);
 
+/* The same for an `exec` process, already in the container's namespaces. */
+__attribute__((noreturn)) void silo_exec_main(const struct silo_init_config *c);
+
 #endif

@@ -158,6 +158,19 @@ static int reopen(int rootfd, const char *dest, struct error *err)
 	return fd;
 }
 
+/* An idmapping can only be set on a detached tree, before move_mount attaches it. */
+static int set_idmap(int tree, const char *dest, const struct silo_mount_args *a,
+		     struct error *err)
+{
+	struct silo_mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP,
+					.userns_fd = (uint64_t)a->userns_fd };
+	unsigned flags = AT_EMPTY_PATH | ((a->idmap & SILO_MOUNT_IDMAP_REC) ? AT_RECURSIVE : 0);
+
+	if (sys_mount_setattr(tree, "", flags, &attr) < 0)
+		return err_set(err, errno, "idmap mount `%s`", dest);
+	return 0;
+}
+
 static int do_bind(int rootfd, const char *dest, int target_fd, const struct silo_mount_args *a,
 		   struct error *err)
 {
@@ -167,12 +180,14 @@ static int do_bind(int rootfd, const char *dest, int target_fd, const struct sil
 	char s[64], t[64];
 
 	if (tree >= 0) {
+		if (a->idmap && set_idmap(tree, dest, a, err) < 0)
+			return -1;
 		if (sys_move_mount(tree, "", target_fd, "",
 				   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			return err_set(err, errno, "bind `%s` on `%s`", a->source, dest);
 		return take_fd(&tree);
 	}
-	if (errno != ENOSYS && errno != EPERM)
+	if ((errno != ENOSYS && errno != EPERM) || a->idmap)
 		return err_set(err, errno, "bind `%s` on `%s`", a->source, dest);
 	fd_path(s, sizeof(s), a->source_fd);
 	fd_path(t, sizeof(t), target_fd);

@@ -9,6 +9,11 @@
 
 struct error;
 
+enum silo_mount_idmap {
+	SILO_MOUNT_IDMAP = 1 << 0,     /* idmapped bind through userns_fd (new API only) */
+	SILO_MOUNT_IDMAP_REC = 1 << 1, /* ... applied to every submount too (ridmap) */
+};
+
 struct silo_mount_args {
 	const char *fstype;        /* NULL for a bind */
 	const char *source;        /* fs source; for a bind only used in messages */
@@ -19,6 +24,8 @@ struct silo_mount_args {
 	uint64_t rec_attr_set;     /* MOUNT_ATTR_* applied with AT_RECURSIVE */
 	uint64_t rec_attr_clr;
 	const char *data;
+	unsigned idmap;            /* enum silo_mount_idmap; 0: userns_fd is not read */
+	int userns_fd;             /* user namespace carrying the mount's id mapping */
 };
 
 /* Mount onto target_fd, an O_PATH fd that was resolved from `dest` inside rootfd (dest

@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -101,8 +102,11 @@ static pid_t clone_init(const struct silo_init_config *c, uint64_t flags, int *r
 	if (pid < 0)
 		return err_set(err, errno, "clone the container init");
 	if (pid == 0) {
-		close(c->lock_fd);
-		silo_init_main(c); /* never returns */
+		if (c->lock_fd >= 0)
+			close(c->lock_fd);
+		if (c->is_exec)
+			silo_exec_main(c);
+		silo_init_main(c); /* neither returns */
 	}
 	if (ret_pidfd)
 		*ret_pidfd = pidfd;
@@ -158,8 +162,39 @@ pid_t silo_process_spawn(const struct silo_init_config *c, int *ret_pidfd, bool 
 	if (pid < 0)
 		return err_set(err, errno, "fork");
 	if (pid == 0) {
-		close(c->lock_fd);
+		if (c->lock_fd >= 0)
+			close(c->lock_fd);
 		intermediate_main(c);
+	}
+	return pid;
+}
+
+static void exec_helper_main(const struct silo_init_config *c)
+{
+	struct error err = { 0 };
+	pid_t pid;
+
+	/* CVE-2016-9962: nothing in the container may ptrace us or open our fds. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || setns(c->init_pidfd, c->ns_flags) < 0) {
+		err_set(&err, errno, "join the container's namespaces");
+		child_fail(c->sync_sock, &err);
+	}
+	pid = clone_init(c, CLONE_PARENT, NULL, &err);
+	if (pid < 0 || silo_sync_send(c->sync_sock, SILO_SYNC_INIT_PID, pid, &err) < 0)
+		child_fail(c->sync_sock, &err);
+	_exit(0);
+}
+
+pid_t silo_process_spawn_exec(const struct silo_init_config *c, struct error *err)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return err_set(err, errno, "fork");
+	if (pid == 0) {
+		if (c->lock_fd >= 0)
+			close(c->lock_fd);
+		exec_helper_main(c);
 	}
 	return pid;
 }

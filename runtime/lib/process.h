@@ -24,6 +24,9 @@ struct silo_init_config {
 	int listen_fds;     /* LISTEN_FDS from our environment, 0 if none */
 	bool no_pivot;
 	bool no_new_keyring;
+	bool is_exec;       /* an `exec` process: no rootfs, no fifo, no startContainer hooks */
+	int init_pidfd;     /* exec: pidfd of the container init whose namespaces we join */
+	int ns_flags;       /* exec: CLONE_NEW* of the namespaces to join */
 };
 
 /* Clone the init (directly, or through an intermediate when namespaces must be joined
@@ -32,6 +35,11 @@ struct silo_init_config {
  * (SILO_SYNC_USERNS) and then reports the init's pid (SILO_SYNC_INIT_PID). */
 pid_t silo_process_spawn(const struct silo_init_config *c, int *ret_pidfd, bool *ret_intermediate,
 			 struct error *err);
+
+/* exec: fork a helper that turns non-dumpable, joins the init's namespaces through its
+ * pidfd and clones the exec process as our child (CLONE_PARENT), then reports its pid
+ * (SILO_SYNC_INIT_PID) and exits. Returns the helper's pid. */
+pid_t silo_process_spawn_exec(const struct silo_init_config *c, struct error *err);
 
 /* Resolve args[0] through PATH from env inside the current root; returns a malloc'd
  * path or NULL with err set (message contains "no such file or directory"). */

@@ -163,6 +163,22 @@ static int open_bind_source(const struct silo_mount *m, bool *ret_dir, struct er
 	return take_fd(&fd);
 }
 
+/* [r]idmap: fill the args' idmap fields; returns the user namespace fd to close. */
+static int idmap_args(struct ctx *c, const struct silo_mount *m, const char *dest,
+		      struct silo_mount_args *a, struct error *err)
+{
+	int fd;
+
+	if (a->fstype)
+		return err_set(err, EINVAL, "idmap on `%s`: only bind mounts are supported", dest);
+	fd = silo_rootfs_idmap_userns(m, c->o->userns, err);
+	if (fd < 0)
+		return -1;
+	a->userns_fd = fd;
+	a->idmap = SILO_MOUNT_IDMAP | ((m->ext & SILO_MNT_RIDMAP) ? SILO_MOUNT_IDMAP_REC : 0);
+	return fd;
+}
+
 static int do_mount(struct ctx *c, const struct silo_mount *m, const char *dest, int target,
 		    int src, struct error *err)
 {
@@ -176,9 +192,11 @@ static int do_mount(struct ctx *c, const struct silo_mount *m, const char *dest,
 		.flags = m->flags, .clear_flags = m->clear_flags, .propagation = m->propagation,
 		.rec_attr_set = m->rec_attr_set, .rec_attr_clr = m->rec_attr_clr, .data = data,
 	};
-	autoclose int copy_src = -1, mnt = -1;
+	autoclose int copy_src = -1, mnt = -1, userns = -1;
 	char p[64];
 
+	if ((m->ext & SILO_MNT_IDMAP) && (userns = idmap_args(c, m, dest, &a, err)) < 0)
+		return -1;
 	if (m->flags & MS_REMOUNT) { /* target already is the top mount at dest */
 		snprintf(p, sizeof(p), "/proc/self/fd/%d", target);
 		if (mount(a.source, p, a.fstype, m->flags, data) < 0)

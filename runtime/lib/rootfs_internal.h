@@ -16,6 +16,9 @@ int silo_rootfs_mount_cgroup(int rootfd, const char *dest, const struct silo_mou
 /* tmpcopyup: copy the directory tree under srcdir (the covered directory, opened
  * before the tmpfs went on top) into dstdir, keeping modes and owners. */
 int silo_rootfs_copy_tree(int srcdir, int dstdir, const char *dest, struct error *err);
+/* The user namespace fd for an [r]idmap mount: a fresh one carrying the mount's
+ * uidMappings/gidMappings, or the container's own when it lists none and in_userns. */
+int silo_rootfs_idmap_userns(const struct silo_mount *m, bool in_userns, struct error *err);
 /* data + ",context=\"label\"" (allocated); label NULL: a copy of data (may be NULL). */
 char *silo_rootfs_label_data(const char *data, const char *label);
 

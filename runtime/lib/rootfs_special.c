@@ -19,8 +19,10 @@
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -36,6 +38,80 @@ char *silo_rootfs_label_data(const char *data, const char *label)
 	if (!data || !*data)
 		return xasprintf("context=\"%s\"", label);
 	return xasprintf("%s,context=\"%s\"", data, label);
+}
+
+static int write_map(const char *pid, const char *file, const struct silo_id_maps *maps,
+		     struct error *err)
+{
+	autofree char *buf = NULL;
+	char path[64];
+	autoclose int fd = -1;
+	size_t len = 0;
+
+	buf = xcalloc(maps->n, 3 * 11 + 3);
+	for (size_t i = 0; i < maps->n; i++)
+		len += (size_t)sprintf(buf + len, "%u %u %u\n", maps->v[i].container_id,
+				       maps->v[i].host_id, maps->v[i].size);
+	snprintf(path, sizeof(path), "/proc/%s/%s", pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* The kernel takes a map in one write only. */
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+		return err_set(err, errno, "write mount %s", file);
+	return 0;
+}
+
+/* The helper tells us its pid as our /proc (the runtime's, in the runtime's pid ns)
+ * names it: readlink("/proc/self"), since fork() returned a container pid. */
+static void idmap_helper(int sock)
+{
+	char self[32] = "";
+	ssize_t n;
+
+	if (unshare(CLONE_NEWUSER) < 0 || (n = readlink("/proc/self", self, sizeof(self) - 1)) <= 0)
+		_exit(1);
+	if (write(sock, self, (size_t)n) != n)
+		_exit(1);
+	n = read(sock, self, 1); /* until the parent has what it needs and closes */
+	_exit(0);
+}
+
+int silo_rootfs_idmap_userns(const struct silo_mount *m, bool in_userns, struct error *err)
+{
+	autokill pid_t pid = -1;
+	autoclose int s0 = -1, s1 = -1, fd = -1;
+	char hpid[32] = "", path[64];
+	int sv[2];
+
+	if (!m->uid_mappings.n && !m->gid_mappings.n) {
+		if (!in_userns)
+			return err_set(err, EINVAL, "idmap on `%s` without uidMappings/gidMappings "
+				       "and no user namespace", m->destination);
+		fd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+		return fd < 0 ? err_set(err, errno, "open `/proc/self/ns/user`") : take_fd(&fd);
+	}
+	if (!m->uid_mappings.n || !m->gid_mappings.n)
+		return err_set(err, EINVAL, "idmap on `%s`: need both uidMappings and gidMappings",
+			       m->destination);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return err_set(err, errno, "socketpair");
+	s0 = sv[0], s1 = sv[1];
+	pid = fork();
+	if (pid < 0)
+		return err_set(err, errno, "fork idmap helper");
+	if (pid == 0)
+		idmap_helper(s1);
+	errno = 0;
+	if (read(s0, hpid, sizeof(hpid) - 1) <= 0)
+		return err_set(err, errno ? errno : ECHILD, "idmap helper for `%s` failed",
+			       m->destination);
+	if (write_map(hpid, "uid_map", &m->uid_mappings, err) < 0 ||
+	    write_map(hpid, "gid_map", &m->gid_mappings, err) < 0)
+		return err_prefix(err, "idmap `%s`", m->destination);
+	snprintf(path, sizeof(path), "/proc/%s/ns/user", hpid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "open `%s`", path);
+	return take_fd(&fd);
 }
 
 /* One hierarchy: a fresh mount in a new cgroup ns (its root is the ns root, i.e. our

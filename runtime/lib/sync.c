@@ -33,6 +33,18 @@ int silo_sync_send_error(int sock, const struct error *e)
 	return 0;
 }
 
+int silo_sync_recv_or_eof(int sock, struct silo_sync_msg *m, struct error *err)
+{
+	ssize_t n;
+
+	do
+		n = recv(sock, m, sizeof(*m), MSG_PEEK);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 1;
+	return silo_sync_recv(sock, m, err);
+}
+
 int silo_sync_recv(int sock, struct silo_sync_msg *m, struct error *err)
 {
 	ssize_t n;

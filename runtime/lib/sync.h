@@ -31,6 +31,8 @@ int silo_sync_send_error(int sock, const struct error *e);
 /* Receive one message; if it is SILO_SYNC_ERROR, copy it into err and return -1.
  * EOF (the child died without a word) is an error too. */
 int silo_sync_recv(int sock, struct silo_sync_msg *m, struct error *err);
+/* Like silo_sync_recv, but EOF (the peer exec'd: its end was CLOEXEC) returns 1. */
+int silo_sync_recv_or_eof(int sock, struct silo_sync_msg *m, struct error *err);
 /* Receive and require `type`. */
 int silo_sync_expect(int sock, enum silo_sync_type type, int64_t *ret_value, struct error *err);
 

@@ -60,8 +60,8 @@ static int bind_console(int rootfd, int slave, struct error *err)
 	return 0;
 }
 
-int silo_terminal_open(int rootfd, uid_t uid, bool has_size, unsigned rows, unsigned cols,
-		       int *ret_master, int *ret_slave, struct error *err)
+int silo_terminal_open(int rootfd, const struct silo_pty_opts *o, int *ret_master,
+		       int *ret_slave, struct error *err)
 {
 	autoclose int master = open_ptmx(rootfd, err), slave = -1;
 	int unlock = 0;
@@ -77,16 +77,17 @@ int silo_terminal_open(int rootfd, uid_t uid, bool has_size, unsigned rows, unsi
 	if (fstat(slave, &sb) < 0 || !S_ISCHR(sb.st_mode) || major(sb.st_rdev) < PTS_MAJOR_MIN ||
 	    major(sb.st_rdev) > PTS_MAJOR_MAX)
 		return err_set(err, 0, "terminal: pty peer is not a pty slave");
-	if (has_size) {
-		struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+	if (o->has_size) {
+		struct winsize ws = { .ws_row = (unsigned short)o->rows,
+				      .ws_col = (unsigned short)o->cols };
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			return err_set(err, errno, "terminal: set window size");
 	}
-	if (fchown(slave, uid, TTY_GID) < 0 && fchown(slave, uid, (gid_t)-1) < 0)
+	if (fchown(slave, o->uid, TTY_GID) < 0 && fchown(slave, o->uid, (gid_t)-1) < 0)
 		return err_set(err, errno, "terminal: chown pty");
 	if (fchmod(slave, 0620) < 0)
 		return err_set(err, errno, "terminal: chmod pty");
-	if (bind_console(rootfd, slave, err) < 0)
+	if (o->bind_console && bind_console(rootfd, slave, err) < 0)
 		return -1;
 	*ret_master = take_fd(&master);
 	*ret_slave = take_fd(&slave);

@@ -9,11 +9,18 @@
 
 struct error;
 
-/* In the init, after the spec mounts, before pivot: open <root>/dev/pts/ptmx (else
- * <root>/dev/ptmx), unlock, get the slave, set its size and owner, bind it over
+struct silo_pty_opts {
+	uid_t uid;          /* owner of the slave */
+	bool has_size;
+	unsigned rows, cols;
+	bool bind_console;  /* the init's pty also becomes <root>/dev/console */
+};
+
+/* In the container's mount namespace: open <root>/dev/pts/ptmx (else <root>/dev/ptmx),
+ * unlock, get the slave, set its size and owner, optionally bind it over
  * <root>/dev/console. */
-int silo_terminal_open(int rootfd, uid_t uid, bool has_size, unsigned rows, unsigned cols,
-		       int *ret_master, int *ret_slave, struct error *err);
+int silo_terminal_open(int rootfd, const struct silo_pty_opts *o, int *ret_master,
+		       int *ret_slave, struct error *err);
 /* In the init: make the slave the controlling tty and stdio (after setsid). */
 int silo_terminal_become_stdio(int slave, struct error *err);
 /* In silo: connect to the console socket and send the master (payload "/dev/ptmx"). */

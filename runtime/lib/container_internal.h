@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared by the lifecycle files (container.c, exec.c): an existing container opened
+ * under its lock with its state read and status derived. */
+#ifndef SILO_CONTAINER_INTERNAL_H
+#define SILO_CONTAINER_INTERNAL_H
+
+#include "state.h"
+
+#include <stdbool.h>
+
+struct error;
+
+struct opened {
+	const char *root;
+	int dirfd;
+	struct silo_state st;
+	enum silo_status status;
+};
+
+int silo_open_container(const char *root, const char *id, bool exclusive, struct opened *x,
+			struct error *err);
+void silo_opened_close(struct opened *x);
+/* A pidfd for the init, verified against the recorded start time (pid reuse). */
+int silo_open_init_pidfd(const struct silo_state *st, struct error *err);
+
+#endif
