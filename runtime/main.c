@@ -35,6 +35,8 @@ static const struct command {
 	{ "ps", cmd_ps, 0, "list the processes of a container" },
 	{ "pause", cmd_pause, 0, "freeze every process of a container" },
 	{ "resume", cmd_resume, 0, "thaw a paused container" },
+	{ "update", cmd_update, 0, "change the resource limits of a container" },
+	{ "events", cmd_events, 0, "print resource usage statistics (--stats, --interval)" },
 	{ "spec", cmd_spec, 0, "write a starter config.json" },
 	{ "features", cmd_features, 0, "print the features this runtime implements (JSON)" },
 	{ "checkpoint", cmd_checkpoint, 0, "checkpoint a container (not supported)" },

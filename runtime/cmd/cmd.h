@@ -29,6 +29,8 @@ int cmd_block_signals(struct error *err);
 int cmd_wait_process(int sigfd, pid_t pid, int master);
 
 int cmd_exec(const struct gopts *g, int argc, char **argv);
+int cmd_update(const struct gopts *g, int argc, char **argv);
+int cmd_events(const struct gopts *g, int argc, char **argv);
 int cmd_create(const struct gopts *g, int argc, char **argv);
 int cmd_run(const struct gopts *g, int argc, char **argv);
 int cmd_start(const struct gopts *g, int argc, char **argv);

@@ -646,3 +646,47 @@ out:
 	silo_opened_close(&x);
 	return r;
 }
+
+int silo_container_update(const char *root, const char *id, const struct silo_resources *r,
+			  struct error *err)
+{
+	struct opened x;
+	int ret = -1;
+
+	if (silo_open_container(root, id, true, &x, err) < 0)
+		goto out;
+	if (x.status == SILO_STATUS_STOPPED) {
+		err_set(err, 0, "update `%s`: container not running", id);
+		goto out;
+	}
+	if (!x.st.cgroup || !*x.st.cgroup) {
+		err_set(err, 0, "update `%s`: the container has no cgroup", id);
+		goto out;
+	}
+	ret = silo_cgroup_update(x.st.cgroup, r, err);
+	if (ret < 0)
+		err_prefix(err, "update `%s`", id);
+out:
+	silo_opened_close(&x);
+	return ret;
+}
+
+int silo_container_stats(const char *root, const char *id, char **ret_json, bool *ret_alive,
+			 struct error *err)
+{
+	struct opened x;
+	autofree char *data = NULL;
+	int ret = -1;
+
+	if (silo_open_container(root, id, false, &x, err) < 0)
+		goto out;
+	*ret_alive = x.status != SILO_STATUS_STOPPED;
+	if (x.st.cgroup && *x.st.cgroup && silo_cgroup_stats_json(x.st.cgroup, &data, err) < 0)
+		goto out;
+	*ret_json = xasprintf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%s}", id,
+			      data ? data : "{}");
+	ret = 0;
+out:
+	silo_opened_close(&x);
+	return ret;
+}

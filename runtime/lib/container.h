@@ -42,6 +42,15 @@ int silo_container_pause(const char *root, const char *id, bool pause, struct er
 int silo_container_pids(const char *root, const char *id, pid_t **ret, size_t *ret_n,
 			struct error *err);
 
+struct silo_resources;
+/* Apply new resources to the live cgroup of a created, running or paused container. */
+int silo_container_update(const char *root, const char *id, const struct silo_resources *r,
+			  struct error *err);
+/* One `events` record: {"type":"stats","id":..,"data":{..}} (malloc'd). Sets *ret_alive
+ * to whether the container still runs. */
+int silo_container_stats(const char *root, const char *id, char **ret_json, bool *ret_alive,
+			 struct error *err);
+
 struct silo_exec_opts {
 	const char *root;
 	const char *id;

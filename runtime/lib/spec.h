@@ -323,6 +323,11 @@ struct silo_spec *silo_spec_load(const char *path, const char *bundle, struct er
 /* A standalone "process" object (exec --process). */
 struct silo_process *silo_process_parse(const char *json, size_t len, const char *name,
 					struct error *err);
+/* A standalone linux.resources object (update --resources). *ret must be released with
+ * silo_resources_clear. */
+int silo_resources_parse(const char *json, size_t len, const char *name,
+			 struct silo_resources *ret, struct error *err);
+void silo_resources_clear(struct silo_resources *r);
 void silo_spec_free(struct silo_spec *spec);
 void silo_process_free(struct silo_process *p);
 

@@ -370,3 +370,26 @@ void spec_resources_free(struct silo_resources *r)
 	free(r->rdma);
 	spec_kvv_free(&r->unified);
 }
+
+int silo_resources_parse(const char *json, size_t len, const char *name,
+			 struct silo_resources *ret, struct error *err)
+{
+	struct spec_ctx c = { .name = name ? name : "resources.json", .err = err };
+	yajl_val root = spec_tree_parse(&c, json, len);
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	if (!root)
+		return -1;
+	r = spec_val_obj(&c, root) < 0 ? -1 : spec_parse_resources(&c, root, ret);
+	yajl_tree_free(root);
+	if (r < 0)
+		silo_resources_clear(ret);
+	return r < 0 ? -1 : 0;
+}
+
+void silo_resources_clear(struct silo_resources *r)
+{
+	spec_resources_free(r);
+	memset(r, 0, sizeof(*r));
+}
