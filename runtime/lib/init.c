@@ -220,17 +220,10 @@ static void exec_process(const struct silo_init_config *c, const struct init_run
 	fail_late(c, &err);
 }
 
-void silo_init_main(const struct silo_init_config *c)
+/* Unblock signals and wait for the parent's GO, which carries our host pid. */
+static void await_go(const struct silo_init_config *c, struct init_run *run)
 {
-	const struct silo_process *p = c->spec->process;
-	struct silo_rootfs_opts ro = { .spec = c->spec, .rootfs = c->spec->root.path,
-				       .no_pivot = c->no_pivot,
-				       .userns = c->spec->linux.namespaces[SILO_NS_USER].present,
-				       .console_slave_fd = -1 };
-	struct init_run run = { .listener_sock = -1, .master = -1, .slave = -1 };
 	struct error err = { 0 };
-	autofree char *exe = NULL;
-	char **env = NULL;
 	int64_t host_pid;
 	sigset_t none;
 
@@ -239,28 +232,54 @@ void silo_init_main(const struct silo_init_config *c)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (silo_sync_expect(c->sync_sock, SILO_SYNC_GO, &host_pid, &err) < 0)
 		_exit(1); /* the parent failed and reported already */
-	run.host_pid = (int)host_pid;
+	run->host_pid = (int)host_pid;
+}
+
+/* The process steps shared by the init and exec: session and pty, limits, cwd,
+ * environment, the executable, privileges; the pty master goes to silo. */
+static void setup_process(const struct silo_init_config *c, struct init_run *run, char **ret_exe,
+			  char ***ret_env)
+{
+	const struct silo_process *p = c->spec->process;
+	struct error err = { 0 };
+
+	if (silo_init_session(c, run->slave, &err) < 0 || silo_init_limits(c, &err) < 0 ||
+	    silo_init_cwd(c, &err) < 0)
+		fail(c, &err);
+	*ret_env = silo_init_env(c, &err);
+	if (!*ret_env)
+		fail(c, &err);
+	*ret_exe = silo_process_find_exec(p->args.v[0], *ret_env, &err);
+	if (!*ret_exe || drop_privileges(c, run, &err) < 0)
+		fail(c, &err);
+	if (run->master >= 0 && send_pty(c, run->master, &err) < 0)
+		fail(c, &err);
+	closep(&run->master);
+	closep(&run->slave);
+}
+
+void silo_init_main(const struct silo_init_config *c)
+{
+	struct silo_rootfs_opts ro = { .spec = c->spec, .rootfs = c->spec->root.path,
+				       .no_pivot = c->no_pivot,
+				       .userns = c->spec->linux.namespaces[SILO_NS_USER].present,
+				       .console_slave_fd = -1 };
+	struct init_run run = { .listener_sock = -1, .master = -1, .slave = -1 };
+	struct error err = { 0 };
+	char *exe = NULL, **env = NULL;
+
+	await_go(c, &run);
 	if (enter_namespaces(c, &err) < 0 || silo_init_uts(c, &err) < 0)
 		fail(c, &err);
 	if (build_rootfs(c, &run, &ro, &err) < 0)
 		fail(c, &err);
-	if (!p) {
+	if (!c->spec->process) {
 		err_set(&err, 0, "config has no `process`");
 		fail(c, &err);
 	}
-	if (silo_init_oom_score(c, &err) < 0 || silo_init_session(c, run.slave, &err) < 0 ||
-	    silo_init_limits(c, &err) < 0 || silo_init_cwd(c, &err) < 0)
+	if (silo_init_oom_score(c, &err) < 0)
 		fail(c, &err);
-	env = silo_init_env(c, &err);
-	if (!env)
-		fail(c, &err);
-	exe = silo_process_find_exec(p->args.v[0], env, &err);
-	if (!exe || drop_privileges(c, &run, &err) < 0)
-		fail(c, &err);
-	if (run.master >= 0 && send_pty(c, run.master, &err) < 0)
-		fail(c, &err);
-	closep(&run.master);
-	closep(&run.slave);
+	setup_process(c, &run, &exe, &env);
 	if (silo_sync_send(c->sync_sock, SILO_SYNC_READY, 0, &err) < 0)
 		_exit(1);
 	if (wait_for_start(c, &err) < 0)
@@ -283,34 +302,14 @@ static int open_exec_pty(const struct silo_process *p, struct init_run *run, str
 
 void silo_exec_main(const struct silo_init_config *c)
 {
-	const struct silo_process *p = c->spec->process;
 	struct init_run run = { .listener_sock = -1, .master = -1, .slave = -1 };
 	struct error err = { 0 };
-	autofree char *exe = NULL;
-	char **env = NULL;
-	int64_t host_pid;
-	sigset_t none;
+	char *exe = NULL, **env = NULL;
 
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (silo_sync_expect(c->sync_sock, SILO_SYNC_GO, &host_pid, &err) < 0)
-		_exit(1);
-	run.host_pid = (int)host_pid;
-	if (p->terminal && open_exec_pty(p, &run, &err) < 0)
+	await_go(c, &run);
+	if (c->spec->process->terminal && open_exec_pty(c->spec->process, &run, &err) < 0)
 		fail(c, &err);
-	if (silo_init_session(c, run.slave, &err) < 0 || silo_init_limits(c, &err) < 0 ||
-	    silo_init_cwd(c, &err) < 0)
-		fail(c, &err);
-	env = silo_init_env(c, &err);
-	if (!env)
-		fail(c, &err);
-	exe = silo_process_find_exec(p->args.v[0], env, &err);
-	if (!exe || drop_privileges(c, &run, &err) < 0)
-		fail(c, &err);
-	if (run.master >= 0 && send_pty(c, run.master, &err) < 0)
-		fail(c, &err);
-	closep(&run.master);
-	closep(&run.slave);
+	setup_process(c, &run, &exe, &env);
 	exec_process(c, &run, exe, env);
 	_exit(127);
 }
