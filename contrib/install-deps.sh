@@ -6,9 +6,9 @@
 set -eu
 
 BUILD="build-essential pkg-config libseccomp-dev libcap-dev libyajl-dev libselinux1-dev
-libglib2.0-dev busybox-static"
+libglib2.0-dev busybox-static jq"
 TEST="bats jq crun runc conmon podman containerd uidmap fuse-overlayfs strace iproute2
-procps util-linux socat"
+procps util-linux socat go-md2man zsh bash-completion clang python3"
 
 case "${1:-build}" in
 build) want=$BUILD ;;

@@ -52,11 +52,12 @@ static void usage(FILE *f)
 		   "  --root DIR               state directory (default /run/silo)\n"
 		   "  --log PATH               log file (default stderr)\n"
 		   "  --log-format text|json   log line format\n"
-		   "  --log-level LEVEL        debug, warning or error\n"
+		   "  --log-level LEVEL        debug, info, warning or error\n"
 		   "  --debug                  debug logging\n"
 		   "  --systemd-cgroup         cgroupsPath is slice:prefix:name\n"
 		   "  --cgroup-manager M       cgroupfs, systemd or disabled\n"
-		   "  --rootless true|false|auto\n"
+		   "  --rootless true|false|auto  tolerate cgroups we cannot write (default auto)\n"
+		   "  --criu PATH              accepted and ignored (runc compatibility)\n"
 		   "  -v, --version            print the version\n"
 		   "  -h, --help               this help\n");
 }
@@ -69,6 +70,7 @@ static void version(void)
 
 struct globals {
 	const char *root, *log, *log_format;
+	const char *rootless; /* "true", "false", "auto" or NULL (= auto) */
 	bool debug;
 	unsigned cgroup_flags;
 };
@@ -84,6 +86,16 @@ static int parse_cgroup_manager(const char *v, unsigned *flags)
 	else
 		return -1;
 	return 0;
+}
+
+static bool known_level(const char *v)
+{
+	static const char *const levels[] = { "debug", "info", "warn", "warning", "error" };
+
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		if (!strcmp(v, levels[i]))
+			return true;
+	return false;
 }
 
 static int parse_globals(int argc, char **argv, struct globals *g)
@@ -117,13 +129,20 @@ static int parse_globals(int argc, char **argv, struct globals *g)
 			}
 			g->log_format = optarg;
 			break;
-		case O_LOGLVL: g->debug = g->debug || !strcmp(optarg, "debug"); break;
+		case O_LOGLVL:
+			if (!known_level(optarg)) {
+				fprintf(stderr, "silo: --log-level: `%s` is not debug, info, warning or error\n",
+					optarg);
+				return -1;
+			}
+			g->debug = g->debug || !strcmp(optarg, "debug");
+			break;
 		case O_DEBUG: g->debug = true; break;
 		case O_SYSTEMD: g->cgroup_flags |= SILO_CGROUP_SYSTEMD; break;
 		case O_ROOTLESS:
-			if (!strcmp(optarg, "true"))
-				g->cgroup_flags |= SILO_CGROUP_ROOTLESS;
-			else if (strcmp(optarg, "false") && strcmp(optarg, "auto")) {
+			if (!strcmp(optarg, "true") || !strcmp(optarg, "false") || !strcmp(optarg, "auto"))
+				g->rootless = optarg;
+			else {
 				fprintf(stderr, "silo: --rootless: `%s` is not true, false or auto\n", optarg);
 				return -1;
 			}
@@ -168,7 +187,9 @@ int main(int argc, char **argv)
 		return cmd_fail(&err);
 	if ((cmd->flags & ENTERS_CONTAINER) && silo_selfclone_ensure(argv, &err) < 0)
 		return cmd_fail(&err);
-	if (geteuid() != 0)
+	/* auto: rootless when not root; only affects tolerance of unwritable cgroups */
+	if ((g.rootless && !strcmp(g.rootless, "true")) ||
+	    ((!g.rootless || !strcmp(g.rootless, "auto")) && geteuid() != 0))
 		g.cgroup_flags |= SILO_CGROUP_ROOTLESS;
 	go.cgroup_flags = g.cgroup_flags;
 	go.debug = g.debug;

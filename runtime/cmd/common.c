@@ -25,8 +25,17 @@ int cmd_parse_signal(const char *s)
 
 	if (parse_int(s, &n) == 0)
 		return n >= 0 && n < NSIG ? n : -1;
+	static const struct {
+		const char *name;
+		int sig;
+	} aliases[] = { { "IO", SIGIO }, { "IOT", SIGABRT }, { "CLD", SIGCHLD }, { "POLL", SIGPOLL } };
+
 	if (!strncasecmp(s, "SIG", 3))
 		s += 3;
+	/* glibc knows one abbreviation per signal; runc accepts the older names too. */
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcasecmp(s, aliases[i].name))
+			return aliases[i].sig;
 	for (int i = 1; i < NSIG; i++) {
 		const char *abbrev = sigabbrev_np(i);
 		if (abbrev && !strcasecmp(s, abbrev))

@@ -61,8 +61,12 @@ int cmd_create(const struct gopts *g, int argc, char **argv)
 	struct error err = { 0 };
 	unsigned run_flags = 0;
 
-	if (cmd_parse_create_opts(argc, argv, &o, &run_flags) < 0 || run_flags)
+	if (cmd_parse_create_opts(argc, argv, &o, &run_flags) < 0)
 		return 1;
+	if (run_flags) {
+		fprintf(stderr, "silo create: --detach, --keep and --no-subreaper apply to run only\n");
+		return 1;
+	}
 	o.id = cmd_id_arg(argc, argv, "create");
 	if (!o.id)
 		return 1;

@@ -64,7 +64,7 @@ static int parse_exec_opts(int argc, char **argv, struct silo_exec_opts *o, bool
 		case 'd': *detach = true; break;
 		case 't': o->tty = true; break;
 		case O_CONSOLE: o->console_socket = optarg; break;
-		case O_PIDFD: break; /* accepted; the pidfd is not sent yet */
+		case O_PIDFD: o->pidfd_socket = optarg; break;
 		case O_PIDFILE: o->pid_file = optarg; break;
 		case 'w': o->cwd = optarg; break;
 		case 'e': push(env, optarg); break;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Parse no options but -h; return the id or NULL. */
+/* These verbs take no options: anything that looks like one is an error. */
 static const char *only_id(int argc, char **argv, const char *verb)
 {
 	static const struct option opts[] = { { NULL, 0, NULL, 0 } };

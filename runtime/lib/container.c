@@ -270,6 +270,17 @@ static int spawn_init(struct creation *c, int fifo_fd, int seccomp_fd, struct er
 	return await_ready(c, sock, err);
 }
 
+int silo_send_pidfd(const char *socket_path, pid_t pid, struct error *err)
+{
+	autoclose int fd = sys_pidfd_open(pid, 0);
+
+	if (fd < 0)
+		return err_set(err, errno, "pidfd_open %d", (int)pid);
+	if (fd_send_to_path(socket_path, fd, "init", err) < 0)
+		return err_prefix(err, "pidfd socket");
+	return 0;
+}
+
 static int publish(struct creation *c, struct error *err)
 {
 	const struct silo_spec *s = c->spec;
@@ -288,6 +299,8 @@ static int publish(struct creation *c, struct error *err)
 	if (silo_proc_start_time(c->pid, &st.start_time) < 0)
 		return err_set(err, ESRCH, "container init exited during setup");
 	if (silo_state_write(c->dirfd, &st, err) < 0)
+		return -1;
+	if (c->o->pidfd_socket && silo_send_pidfd(c->o->pidfd_socket, c->pid, err) < 0)
 		return -1;
 	if (c->o->pid_file) {
 		char buf[32];

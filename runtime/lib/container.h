@@ -65,6 +65,7 @@ struct silo_exec_opts {
 	const char *apparmor;
 	const char *pid_file;
 	const char *console_socket;
+	const char *pidfd_socket;
 	const char *cgroup;         /* --cgroup: a sub-cgroup of the container's */
 	int preserve_fds;
 	bool tty;

@@ -7,6 +7,7 @@
 #include "state.h"
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct error;
 
@@ -22,5 +23,8 @@ int silo_open_container(const char *root, const char *id, bool exclusive, struct
 void silo_opened_close(struct opened *x);
 /* A pidfd for the init, verified against the recorded start time (pid reuse). */
 int silo_open_init_pidfd(const struct silo_state *st, struct error *err);
+
+/* --pidfd-socket: send a pidfd of `pid` (runc >= 1.2, go-runc). */
+int silo_send_pidfd(const char *socket_path, pid_t pid, struct error *err);
 
 #endif

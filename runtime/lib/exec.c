@@ -267,6 +267,8 @@ int silo_container_exec(const struct silo_exec_opts *o, pid_t *ret_pid, int *ret
 	closep(&x.dirfd);
 	if (run_exec(o, &x, spec, &r, err) < 0)
 		goto out;
+	if (o->pidfd_socket && silo_send_pidfd(o->pidfd_socket, r.pid, err) < 0)
+		goto out;
 	if (o->pid_file) {
 		char buf[32];
 		int n = snprintf(buf, sizeof(buf), "%d", (int)r.pid);

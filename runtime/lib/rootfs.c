@@ -364,9 +364,16 @@ static int switch_root(const struct silo_rootfs_opts *o, int rootfd, struct erro
 		if (chroot(".") < 0)
 			return err_set(err, errno, "chroot to `%s`", o->rootfs);
 	} else {
-		/* pivot_root(".", ".") stacks the old root on the new one; detach it. */
+		/* pivot_root(".", ".") stacks the old root on the new one; detach it. Only
+		 * the old root is made rslave (so the detach cannot propagate to the host):
+		 * through our cwd that would hit the new root and undo `shared` mounts. */
+		autoclose int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (oldroot < 0)
+			return err_set(err, errno, "open the old root");
 		if (sys_pivot_root(".", ".") < 0)
 			return err_set(err, errno, "pivot_root to `%s`", o->rootfs);
+		if (fchdir(oldroot) < 0)
+			return err_set(err, errno, "chdir to the old root");
 		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 			return err_set(err, errno, "make old root rslave");
 		if (umount2(".", MNT_DETACH) < 0)

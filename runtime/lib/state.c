@@ -64,9 +64,10 @@ int silo_state_root(const char *arg, char **ret, struct error *err)
 	}
 	if (mkdir(*ret, 0700) < 0 && errno != EEXIST) {
 		int saved = errno;
+		err_set(err, saved, "create state root `%s`", *ret);
 		free(*ret);
 		*ret = NULL;
-		return err_set(err, saved, "create state root `%s`", arg ? arg : "/run/silo");
+		return -1;
 	}
 	return 0;
 }

@@ -18,10 +18,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -107,31 +105,9 @@ int silo_terminal_become_stdio(int slave, struct error *err)
 
 int silo_terminal_send(const char *socket_path, int master, struct error *err)
 {
-	autoclose int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	autoclose int dirfd = -1;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	autofree char *dir = xstrdup(socket_path);
-	char *slash = strrchr(dir, '/');
-	const char *base = slash ? slash + 1 : socket_path;
-
-	if (sock < 0)
-		return err_set(err, errno, "console socket: socket");
-	/* Long paths do not fit sun_path: connect through an O_PATH fd of the directory. */
-	if (slash) {
-		*slash = '\0';
-		dirfd = open(*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (dirfd < 0)
-			return err_set(err, errno, "console socket `%s`", socket_path);
-		snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", dirfd, base);
-	} else {
-		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", base);
-	}
-	if (strlen(base) + 32 >= sizeof(sa.sun_path))
-		return err_set(err, ENAMETOOLONG, "console socket `%s`", socket_path);
-	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return err_set(err, errno, "connect to console socket `%s`", socket_path);
-	if (fd_send(sock, master, "/dev/ptmx", err) < 0)
-		return err_prefix(err, "console socket `%s`", socket_path);
+	/* runc sends the master's name; receivers must get a non-empty payload. */
+	if (fd_send_to_path(socket_path, master, "/dev/ptmx", err) < 0)
+		return err_prefix(err, "console socket");
 	return 0;
 }
 

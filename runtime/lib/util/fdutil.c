@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 int fd_write_all(int fd, const void *buf, size_t len, struct error *err)
@@ -201,5 +202,35 @@ int fd_write_file_atomic(const char *path, const void *buf, size_t len, int mode
 		unlink(tmp);
 		return err_set(err, saved, "rename `%s` to `%s`", tmp, path);
 	}
+	return 0;
+}
+
+int fd_send_to_path(const char *socket_path, int fd, const char *payload, struct error *err)
+{
+	autoclose int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	autoclose int dirfd = -1;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	autofree char *dir = xstrdup(socket_path);
+	char *slash = strrchr(dir, '/');
+	const char *base = slash ? slash + 1 : socket_path;
+
+	if (sock < 0)
+		return err_set(err, errno, "socket");
+	if (strlen(base) + 32 >= sizeof(sa.sun_path))
+		return err_set(err, ENAMETOOLONG, "`%s`", socket_path);
+	/* Long paths do not fit sun_path: connect through an O_PATH fd of the directory. */
+	if (slash) {
+		*slash = '\0';
+		dirfd = open(*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dirfd < 0)
+			return err_set(err, errno, "`%s`", socket_path);
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", dirfd, base);
+	} else {
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", base);
+	}
+	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return err_set(err, errno, "connect to `%s`", socket_path);
+	if (fd_send(sock, fd, payload, err) < 0)
+		return err_prefix(err, "`%s`", socket_path);
 	return 0;
 }

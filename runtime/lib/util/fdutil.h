@@ -21,6 +21,8 @@ int fd_read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t 
 int fd_cloexec_from(int from, struct error *err);
 /* Send one fd with a short payload over a unix socket. */
 int fd_send(int sock, int fd, const char *payload, struct error *err);
+/* Connect to the unix stream socket at path (any length) and send one fd there. */
+int fd_send_to_path(const char *socket_path, int fd, const char *payload, struct error *err);
 /* Receive one fd; returns it (O_CLOEXEC). */
 int fd_recv(int sock, struct error *err);
 /* Write a file atomically: temp in the same directory, fsync-free, rename. */

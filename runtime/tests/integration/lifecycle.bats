@@ -221,3 +221,21 @@ load helpers
 	silo delete -f "$ID"
 	assert_clean
 }
+
+@test "--pidfd-socket receives a pidfd of the init (create) and of the process (exec)" {
+	command -v python3 >/dev/null || skip "python3 needed for the socket receiver"
+	set_args sleep 100
+	sock="$BATS_TEST_TMPDIR/pidfd.sock"
+	python3 "$BATS_TEST_DIRNAME/fd-recv.py" "$sock" >"$BATS_TEST_TMPDIR/out" &
+	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
+	silo create --pidfd-socket "$sock" --bundle "$BUNDLE" "$ID"
+	wait $!
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "init 1 anon_inode:[pidfd]" ]
+	rm -f "$sock"
+	silo start "$ID"
+	python3 "$BATS_TEST_DIRNAME/fd-recv.py" "$sock" >"$BATS_TEST_TMPDIR/out" &
+	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
+	silo exec -d --pidfd-socket "$sock" "$ID" sleep 10 >/dev/null
+	wait $!
+	[[ "$(cat "$BATS_TEST_TMPDIR/out")" == *"anon_inode:[pidfd]" ]]
+}
