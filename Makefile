@@ -95,6 +95,7 @@ check:
 	-@$(MAKE) --no-print-directory fuzz-replay 2>&1 | tee $(RESULTS)/fuzz-replay.log
 	-@monitor/tests/run 2>&1 | tee $(RESULTS)/monitor.log
 	-@runtime/tests/integration/run 2>&1 | tee $(RESULTS)/integration.log
+	-@contrib/tests/run 2>&1 | tee $(RESULTS)/contrib.log
 	-@$(MAKE) --no-print-directory oci-tests 2>&1 | tee $(RESULTS)/oci-tests.log
 	-@if [ -x oci-tests/engines/run ]; then oci-tests/engines/run 2>&1 | tee $(RESULTS)/engines.log; fi
 	@contrib/sum-results $(RESULTS)/*.log
@@ -129,16 +130,30 @@ bench: all
 	contrib/bench/run $(if $(QUICK),--quick)
 
 # ---------------------------------------------------------------- install
+# Man pages are pre-generated (contrib/man/gen.sh), so installing needs no go-md2man.
+# Completion dirs: BASHCOMPDIR / ZSHCOMPDIR if given, else below DATADIR.
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/silo
 	install -m 0755 runtime/silo $(DESTDIR)$(BINDIR)/silo
 	install -m 0755 monitor/silomon $(DESTDIR)$(BINDIR)/silomon
-	if [ -d contrib/man ] && ls contrib/man/*.8 >/dev/null 2>&1; then \
-		install -d $(DESTDIR)$(MANDIR)/man8 && install -m 0644 contrib/man/*.8 $(DESTDIR)$(MANDIR)/man8/; fi
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 contrib/man/silo.8 contrib/man/silomon.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(or $(BASHCOMPDIR),$(DATADIR)/bash-completion/completions)
+	install -m 0644 contrib/completions/silo.bash \
+		$(DESTDIR)$(or $(BASHCOMPDIR),$(DATADIR)/bash-completion/completions)/silo
+	install -m 0644 contrib/completions/silomon.bash \
+		$(DESTDIR)$(or $(BASHCOMPDIR),$(DATADIR)/bash-completion/completions)/silomon
+	install -d $(DESTDIR)$(or $(ZSHCOMPDIR),$(DATADIR)/zsh/vendor-completions)
+	install -m 0644 contrib/completions/_silo contrib/completions/_silomon \
+		$(DESTDIR)$(or $(ZSHCOMPDIR),$(DATADIR)/zsh/vendor-completions)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/silo $(DESTDIR)$(BINDIR)/silomon
 	rm -f $(DESTDIR)$(MANDIR)/man8/silo.8 $(DESTDIR)$(MANDIR)/man8/silomon.8
+	rm -f $(DESTDIR)$(or $(BASHCOMPDIR),$(DATADIR)/bash-completion/completions)/silo \
+		$(DESTDIR)$(or $(BASHCOMPDIR),$(DATADIR)/bash-completion/completions)/silomon
+	rm -f $(DESTDIR)$(or $(ZSHCOMPDIR),$(DATADIR)/zsh/vendor-completions)/_silo \
+		$(DESTDIR)$(or $(ZSHCOMPDIR),$(DATADIR)/zsh/vendor-completions)/_silomon
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/silo 2>/dev/null
 
 clean:
