@@ -163,7 +163,7 @@ int cmd_events(const struct gopts *g, int argc, char **argv)
 					      { "interval", required_argument, NULL, 'i' },
 					      { NULL, 0, NULL, 0 } };
 	struct error err = { 0 };
-	uint64_t interval_ms = 5000;
+	uint64_t interval_ms = 5000, ooms = 0;
 	bool once = false, alive = true;
 	const char *id;
 	int c;
@@ -179,17 +179,24 @@ int cmd_events(const struct gopts *g, int argc, char **argv)
 	id = cmd_id_arg(argc, argv, "events");
 	if (!id)
 		return 1;
+	if (!once && silo_container_oom_kills(g->root, id, &ooms, &err) < 0)
+		return cmd_fail(&err);
 	while (alive) {
 		char *json;
+		uint64_t now = ooms;
 		struct timespec ts = { .tv_sec = (time_t)(interval_ms / 1000),
 				       .tv_nsec = (long)(interval_ms % 1000) * 1000000 };
 		if (silo_container_stats(g->root, id, &json, &alive, &err) < 0)
 			return once ? cmd_fail(&err) : 0; /* deleted while we watched: done */
 		printf("%s\n", json);
-		fflush(stdout);
 		free(json);
 		if (once)
 			break;
+		/* An OOM kill since the last look: one "oom" record, as runc prints. */
+		if (silo_container_oom_kills(g->root, id, &now, &err) == 0 && now > ooms)
+			printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);
+		ooms = now > ooms ? now : ooms;
+		fflush(stdout);
 		nanosleep(&ts, NULL);
 	}
 	return 0;

@@ -678,3 +678,21 @@ int silo_cgroup_stats_json(const char *state, char **ret, struct error *err)
 	*ret = steal_ptr(&buf);
 	return 0;
 }
+
+int silo_cgroup_oom_kills(const char *state, uint64_t *ret, struct error *err)
+{
+	autoctx struct cgroup_ctx c = { 0 };
+	struct cgroup_hier *h;
+	autofree char *f = NULL;
+
+	if (load_state(state, &c, err) < 0)
+		return -1;
+	/* v1: memory.oom_control has "oom_kill N" (4.13+); v2: memory.events. */
+	h = c.layout == SILO_CGROUP_V2 ? cgroup_find_v2(&c) : cgroup_find_v1(&c, "memory");
+	*ret = 0;
+	if (!h)
+		return 0;
+	f = cgroup_file(h, c.layout == SILO_CGROUP_V2 ? "memory.events" : "memory.oom_control");
+	*ret = cgroup_keyed(f, "oom_kill");
+	return 0;
+}

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct error;
@@ -68,5 +69,8 @@ int silo_cgroup_is_frozen(const char *state, bool *ret, struct error *err);
 int silo_cgroup_update(const char *state, const struct silo_resources *r, struct error *err);
 /* The stats part of `events --stats` as a JSON object string (malloc'd). */
 int silo_cgroup_stats_json(const char *state, char **ret, struct error *err);
+
+/* How many processes the kernel's OOM killer took from the container cgroup so far. */
+int silo_cgroup_oom_kills(const char *state, uint64_t *ret, struct error *err);
 
 #endif

@@ -703,3 +703,15 @@ out:
 	silo_opened_close(&x);
 	return ret;
 }
+
+int silo_container_oom_kills(const char *root, const char *id, uint64_t *ret, struct error *err)
+{
+	struct opened x;
+	int r = -1;
+
+	*ret = 0;
+	if (silo_open_container(root, id, false, &x, err) == 0)
+		r = x.st.cgroup && *x.st.cgroup ? silo_cgroup_oom_kills(x.st.cgroup, ret, err) : 0;
+	silo_opened_close(&x);
+	return r;
+}

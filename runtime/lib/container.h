@@ -5,6 +5,7 @@
 #define SILO_CONTAINER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct error;
@@ -50,6 +51,8 @@ int silo_container_update(const char *root, const char *id, const struct silo_re
  * to whether the container still runs. */
 int silo_container_stats(const char *root, const char *id, char **ret_json, bool *ret_alive,
 			 struct error *err);
+/* The OOM kill counter of the container's memory cgroup (0 without one). */
+int silo_container_oom_kills(const char *root, const char *id, uint64_t *ret, struct error *err);
 
 struct silo_exec_opts {
 	const char *root;

@@ -94,3 +94,12 @@ cg() { echo "/sys/fs/cgroup/$1/silo-it-$$-$BATS_TEST_NUMBER/$2"; }
 	[ "${#lines[@]}" -eq 2 ]
 	[[ "${lines[1]}" == *"sleep 1000"* ]]
 }
+
+@test "events: an OOM kill is reported" {
+	update_config '.linux.resources = {"memory": {"limit": 16777216, "swap": 16777216}}'
+	set_args sh -c 'sleep 1; dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 2'
+	silo run -d --bundle "$BUNDLE" "$ID" >/dev/null
+	run timeout 10 "$SILO" --root "$IT_ROOT" events --interval 200ms "$ID"
+	grep -q "{\"type\":\"oom\",\"id\":\"$ID\"}" <<<"$output"
+	[ "$(awk '/^oom_kill / {print $2}' "$(cg memory memory.oom_control)")" -ge 1 ]
+}
