@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Regression tests for the runc/crun CVEs silo defends against by construction.
+
+load helpers
+
+@test "CVE-2019-5736: silo processes in the container run from a sealed copy" {
+	set_args sleep 1000
+	silo create --bundle "$BUNDLE" "$ID"
+	init=$(silo state "$ID" | jq -r .pid)
+	# The waiting init is silo code: its exe must be the sealed memfd, not the host binary.
+	[[ "$(readlink /proc/$init/exe)" == "/memfd:silo"* ]]
+	run sh -c "echo overwrite >>/proc/$init/exe"
+	[ "$status" -ne 0 ]
+	run python3 -c "import os; os.open('/proc/$init/exe', os.O_WRONLY)"
+	[ "$status" -ne 0 ]
+}
+
+@test "CVE-2019-5736: the host binary is unchanged after a container tried to rewrite it" {
+	sum=$(sha256sum "$SILO" | cut -d' ' -f1)
+	set_args sh -c 'for p in /proc/[0-9]*; do echo x >>$p/exe; done 2>/dev/null; true'
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
+	run silo run --bundle "$BUNDLE" "$ID"
+	[ "$(sha256sum "$SILO" | cut -d' ' -f1)" = "$sum" ]
+}
+
+@test "CVE-2024-21626: no host fd reaches the init, not even silo's own" {
+	set_args sleep 1000
+	silo create --bundle "$BUNDLE" "$ID" 7</dev/null
+	init=$(silo state "$ID" | jq -r .pid)
+	silo start "$ID"
+	sleep 0.2
+	[ "$(ls /proc/$init/fd | sort -n | tr '\n' ' ')" = "0 1 2 " ]
+}
+
+@test "CVE-2022-29162: inheritable and ambient sets are empty unless configured" {
+	update_config '.process.capabilities = {"bounding": ["CAP_KILL", "CAP_NET_BIND_SERVICE"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}'
+	run_ctr sh -c 'grep -E "^Cap(Inh|Amb)" /proc/self/status'
+	[[ "$output" == *"CapInh:"*"0000000000000000"* ]]
+	[[ "$output" == *"CapAmb:"*"0000000000000000"* ]]
+}
+
+@test "/proc and /dev in the image as symlinks are refused" {
+	for d in proc dev; do
+		r="$BATS_TEST_TMPDIR/rootfs-$d"
+		cp -a "$IT_BASE/rootfs" "$r"
+		rm -rf "${r:?}/$d"
+		ln -s /etc "$r/$d"
+		update_config '.root.path = $r' --arg r "$r"
+		run silo create --bundle "$BUNDLE" "$ID"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"/$d"* ]]
+		assert_clean
+	done
+}
