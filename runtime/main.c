@@ -189,7 +189,8 @@ int main(int argc, char **argv)
 		return cmd_fail(&err);
 	/* auto: rootless when not root; only affects tolerance of unwritable cgroups */
 	if ((g.rootless && !strcmp(g.rootless, "true")) ||
-	    ((!g.rootless || !strcmp(g.rootless, "auto")) && geteuid() != 0))
+	    ((!g.rootless || !strcmp(g.rootless, "auto")) &&
+	     (geteuid() != 0 || !silo_in_initial_userns())))
 		g.cgroup_flags |= SILO_CGROUP_ROOTLESS;
 	go.cgroup_flags = g.cgroup_flags;
 	go.debug = g.debug;

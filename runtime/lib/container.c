@@ -17,6 +17,7 @@
 #include "terminal.h"
 #include "util/cleanup.h"
 #include "util/error.h"
+#include "util/fault.h"
 #include "util/fdutil.h"
 #include "util/log.h"
 #include "util/parse.h"
@@ -186,6 +187,30 @@ static int await_init_pid(struct creation *c, int sock, struct error *err)
 	return 0;
 }
 
+#define PENDING_CGROUP "cgroup.pending"
+
+static int write_pending_cgroup(int dirfd, const char *state, struct error *err)
+{
+	autoclose int fd = openat(dirfd, PENDING_CGROUP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0 || fd_write_all(fd, state, strlen(state), err) < 0)
+		return err_set(err, errno, "record the container cgroup");
+	return 0;
+}
+
+/* delete --force of a create that died before publishing its state: its processes are
+ * in the recorded cgroup (if it got that far), the rest is the state dir. */
+static int remove_unpublished(const char *root, const char *id, int dirfd, struct error *err)
+{
+	autofree char *cg = NULL;
+	struct error ignored;
+
+	if (fd_read_file_at(dirfd, PENDING_CGROUP, 1 << 20, &cg, NULL, &ignored) == 0 &&
+	    silo_cgroup_destroy(cg, true, err) < 0)
+		return -1;
+	return silo_state_dir_remove(root, id, err);
+}
+
 static int run_runtime_hooks(struct creation *c, struct error *err)
 {
 	static const enum silo_hook_kind kinds[] = { SILO_HOOK_PRESTART, SILO_HOOK_CREATE_RUNTIME };
@@ -250,10 +275,12 @@ static int spawn_init(struct creation *c, int fifo_fd, int seccomp_fd, struct er
 		return err_set(err, errno, "socketpair");
 	sock = sv[0], child_sock = sv[1];
 	ic.sync_sock = child_sock;
+	ic.parent_sock = sock;
 	pid = silo_process_spawn(&ic, &c->pidfd, &intermediate, err);
 	if (pid < 0)
 		return -1;
 	closep(&child_sock);
+	silo_fault_point("spawned");
 	if (intermediate) {
 		c->helper_pid = pid;
 		if (await_init_pid(c, sock, err) < 0)
@@ -263,10 +290,17 @@ static int spawn_init(struct creation *c, int fifo_fd, int seccomp_fd, struct er
 		if (ns[SILO_NS_USER].present && write_maps(c->spec, pid, err) < 0)
 			return -1;
 	}
+	silo_fault_point("maps");
 	if (silo_cgroup_enter(&cg, c->pid, &c->cgroup, err) < 0)
 		return -1;
+	/* Until the state file exists, this is how delete --force finds the cgroup of a
+	 * create that was killed. */
+	if (c->cgroup && *c->cgroup && write_pending_cgroup(c->dirfd, c->cgroup, err) < 0)
+		return -1;
+	silo_fault_point("cgroup");
 	if (run_runtime_hooks(c, err) < 0 || silo_sync_send(sock, SILO_SYNC_GO, c->pid, err) < 0)
 		return -1;
+	silo_fault_point("go");
 	return await_ready(c, sock, err);
 }
 
@@ -300,6 +334,7 @@ static int publish(struct creation *c, struct error *err)
 		return err_set(err, ESRCH, "container init exited during setup");
 	if (silo_state_write(c->dirfd, &st, err) < 0)
 		return -1;
+	silo_fault_point("state-written");
 	if (c->o->pidfd_socket && silo_send_pidfd(c->o->pidfd_socket, c->pid, err) < 0)
 		return -1;
 	if (c->o->pid_file) {
@@ -323,6 +358,7 @@ static int create_steps(struct creation *c, struct error *err)
 	if (c->dirfd < 0)
 		return -1;
 	c->dir_created = true;
+	silo_fault_point("create-dir");
 	{
 		/* A private copy: later edits of the bundle's config.json change nothing. */
 		autoclose int fd = openat(c->dirfd, "config.json",
@@ -331,6 +367,7 @@ static int create_steps(struct creation *c, struct error *err)
 			return err_set(err, errno, "store config.json copy");
 	}
 	/* 0622: a container root mapped to another host uid must be able to write it. */
+	silo_fault_point("config-copy");
 	if (mkfifoat(c->dirfd, "exec.fifo", 0622) < 0 ||
 	    fchmodat(c->dirfd, "exec.fifo", 0622, 0) < 0) /* past the umask */
 		return err_set(err, errno, "create exec fifo");
@@ -340,8 +377,10 @@ static int create_steps(struct creation *c, struct error *err)
 	bpf = silo_seccomp_compile(&c->spec->linux.seccomp, err);
 	if (bpf == -1)
 		return -1;
+	silo_fault_point("seccomp");
 	if (spawn_init(c, fifo, bpf, err) < 0)
 		return -1;
+	silo_fault_point("ready");
 	return publish(c, err);
 }
 
@@ -558,7 +597,7 @@ int silo_container_delete(const char *root, const char *id, bool force, struct e
 	if (silo_open_container(root, id, true, &x, err) < 0) {
 		if (x.dirfd >= 0 && err->errnum == ENOENT && force) {
 			/* a create that died before publishing its state: we hold its lock now */
-			r = silo_state_dir_remove(root, id, err);
+			r = remove_unpublished(root, id, x.dirfd, err);
 		} else if (force && x.dirfd < 0 && strstr(err->msg, "does not exist")) {
 			r = 0; /* engines call delete --force unconditionally */
 		}

@@ -217,6 +217,7 @@ static int run_exec(const struct silo_exec_opts *o, struct opened *x, struct sil
 	r->sock = sv[0];
 	child = sv[1];
 	ic.sync_sock = child;
+	ic.parent_sock = r->sock;
 	r->helper = silo_process_spawn_exec(&ic, err);
 	if (r->helper < 0)
 		return -1;

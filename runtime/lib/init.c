@@ -27,6 +27,7 @@
 #include "terminal.h"
 #include "util/cleanup.h"
 #include "util/error.h"
+#include "util/fault.h"
 #include "util/fdutil.h"
 #include "util/xalloc.h"
 
@@ -273,6 +274,7 @@ void silo_init_main(const struct silo_init_config *c)
 		fail(c, &err);
 	if (build_rootfs(c, &run, &ro, &err) < 0)
 		fail(c, &err);
+	silo_fault_point("init-rootfs");
 	if (!c->spec->process) {
 		err_set(&err, 0, "config has no `process`");
 		fail(c, &err);

@@ -83,6 +83,14 @@ static int join_namespaces(const struct silo_spec *s, struct error *err)
 	return 0;
 }
 
+static void close_parent_fds(const struct silo_init_config *c)
+{
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
+	if (c->parent_sock >= 0)
+		close(c->parent_sock);
+}
+
 static pid_t clone_init(const struct silo_init_config *c, uint64_t flags, int *ret_pidfd,
 			struct error *err)
 {
@@ -102,8 +110,7 @@ static pid_t clone_init(const struct silo_init_config *c, uint64_t flags, int *r
 	if (pid < 0)
 		return err_set(err, errno, "clone the container init");
 	if (pid == 0) {
-		if (c->lock_fd >= 0)
-			close(c->lock_fd);
+		close_parent_fds(c);
 		if (c->is_exec)
 			silo_exec_main(c);
 		silo_init_main(c); /* neither returns */
@@ -162,8 +169,7 @@ pid_t silo_process_spawn(const struct silo_init_config *c, int *ret_pidfd, bool 
 	if (pid < 0)
 		return err_set(err, errno, "fork");
 	if (pid == 0) {
-		if (c->lock_fd >= 0)
-			close(c->lock_fd);
+		close_parent_fds(c);
 		intermediate_main(c);
 	}
 	return pid;
@@ -192,8 +198,7 @@ pid_t silo_process_spawn_exec(const struct silo_init_config *c, struct error *er
 	if (pid < 0)
 		return err_set(err, errno, "fork");
 	if (pid == 0) {
-		if (c->lock_fd >= 0)
-			close(c->lock_fd);
+		close_parent_fds(c);
 		exec_helper_main(c);
 	}
 	return pid;

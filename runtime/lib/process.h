@@ -18,6 +18,8 @@ struct silo_init_config {
 	int sync_sock;      /* the init's end of the sync socketpair */
 	int fifo_fd;        /* O_PATH fd of <state>/exec.fifo */
 	int lock_fd;        /* silo's locked state dir: the children must not hold the lock */
+	int parent_sock;    /* silo's end of the sync socketpair: closed in the children, so
+			     * that they see EOF when silo dies */
 	int seccomp_fd;     /* memfd with the compiled filter, -1 if none */
 	unsigned seccomp_flags;
 	int n_preserve;     /* fds 3..3+n-1 handed to the process (LISTEN_FDS + --preserve-fds) */

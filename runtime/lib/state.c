@@ -45,9 +45,43 @@ int silo_state_check_id(const char *id, struct error *err)
 	return 0;
 }
 
+bool silo_in_initial_userns(void)
+{
+	char buf[128] = "";
+	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	unsigned long a, b, c;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return true; /* no user namespaces at all */
+	buf[n] = '\0';
+	return sscanf(buf, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295UL;
+}
+
+/* mkdir -p with 0700 for every created level (runc's MkdirAll(root, 0700)). */
+static int mkdir_p(const char *path, struct error *err)
+{
+	autofree char *p = xstrdup(path);
+
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			return err_set(err, errno, "create state root `%s`", p);
+		if (!(*s = c))
+			break;
+	}
+	return 0;
+}
+
 int silo_state_root(const char *arg, char **ret, struct error *err)
 {
-	const char *xdg;
+	const char *xdg = secure_getenv("XDG_RUNTIME_DIR");
+	bool host_root = geteuid() == 0 && silo_in_initial_userns();
 
 	if (arg) {
 		if (arg[0] != '/')
@@ -55,16 +89,18 @@ int silo_state_root(const char *arg, char **ret, struct error *err)
 		if (strspn(arg, "/") == strlen(arg))
 			return err_set(err, 0, "--root `%s`: refusing to use `/`", arg);
 		*ret = xstrdup(arg);
+	} else if (host_root) {
+		*ret = xstrdup("/run/silo");
+	} else if (xdg && *xdg) {
+		/* rootless, or root of a user namespace (rootless podman): the caller's runtime
+		 * dir, like runc; an empty XDG_RUNTIME_DIR counts as unset. */
+		*ret = xasprintf("%s/silo", xdg);
 	} else if (geteuid() == 0) {
 		*ret = xstrdup("/run/silo");
-	} else if ((xdg = secure_getenv("XDG_RUNTIME_DIR")) && *xdg) {
-		*ret = xasprintf("%s/silo", xdg);
 	} else {
 		return err_set(err, 0, "no state root: pass --root or set XDG_RUNTIME_DIR");
 	}
-	if (mkdir(*ret, 0700) < 0 && errno != EEXIST) {
-		int saved = errno;
-		err_set(err, saved, "create state root `%s`", *ret);
+	if (mkdir_p(*ret, err) < 0) {
 		free(*ret);
 		*ret = NULL;
 		return -1;

@@ -34,7 +34,10 @@ struct silo_state {
 
 /* Validate a container id ([A-Za-z0-9_+.-], not starting with '.', bounded). */
 int silo_state_check_id(const char *id, struct error *err);
-/* The state root: --root if given, else /run/silo (euid 0) or $XDG_RUNTIME_DIR/silo. */
+/* Whether we are in the host's user namespace (uid_map is the identity). */
+bool silo_in_initial_userns(void);
+/* The state root (created, mkdir -p): --root if given, else /run/silo for root of the
+ * host user namespace, else $XDG_RUNTIME_DIR/silo (rootless, rootless podman). */
 int silo_state_root(const char *arg, char **ret, struct error *err);
 /* mkdir <root>/<id> (EEXIST -> "already exists"), lock it; returns the locked dir fd. */
 int silo_state_dir_create(const char *root, const char *id, struct error *err);

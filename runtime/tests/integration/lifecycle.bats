@@ -239,3 +239,20 @@ load helpers
 	wait $!
 	[[ "$(cat "$BATS_TEST_TMPDIR/out")" == *"anon_inode:[pidfd]" ]]
 }
+
+@test "--root: missing parents are created (0700), as runc does" {
+	r="$BATS_TEST_TMPDIR/a/b/c"
+	run "$SILO" --root "$r" list -q
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$r")" = 700 ]
+}
+
+@test "create killed at any point: delete --force removes everything" {
+	set_args sleep 100
+	for p in create-dir config-copy seccomp spawned maps cgroup go init-rootfs ready state-written; do
+		run env SILO_FAULT_INJECT=$p "$SILO" --root "$IT_ROOT" create --bundle "$BUNDLE" "$ID"
+		[ "$status" -ne 0 ] || fail_with "create survived fault point $p"
+		silo delete --force "$ID"
+		assert_clean || fail_with "leftovers after fault point $p"
+	done
+}
