@@ -10,5 +10,10 @@ monitor/silomon: $(MON_OBJS)
 	$(call pkgcheck,glib-2.0,libglib2.0-dev)
 	$(CC) $(LDFLAGS) $(LDHARDEN) -o $@ $(MON_OBJS) $(MON_LIBS)
 
-monitor-tests: monitor/silomon
+monitor-tests: monitor/silomon monitor/tests/unit
 	monitor/tests/run
+
+# Unit tests link every module except main.o.
+MON_LIB_OBJS := $(filter-out monitor/main.o,$(MON_OBJS))
+monitor/tests/unit: monitor/tests/unit.o $(MON_LIB_OBJS)
+	$(CC) $(LDFLAGS) $(LDHARDEN) -o $@ $^ $(MON_LIBS)

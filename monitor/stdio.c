@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Container stdio: reads output in chunks of at most MON_STDIO_BUF bytes and hands each chunk to
+ * the log drivers, then the attach clients; buffers input for the container's stdin (pipe or pty)
+ * with back-pressure on the attach clients. Never blocks the loop. */
+#include <poll.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <fcntl.h>
+
+#include <glib-unix.h>
+
+#include "attach.h"
+#include "log.h"
+#include "mon_stdio.h"
+
+#define DRAIN_MAX_MS 2000 /* bound for collecting output after the container exited */
+#define TTY_REARM_MS 100
+
+static void dispatch(struct monitor *m, enum mon_stream s, const char *buf, size_t len)
+{
+	mon_log_write(m->log, s, buf, len);
+	mon_attach_broadcast(m, s, buf, len);
+}
+
+static void output_close(struct monitor *m, int idx)
+{
+	struct mon_output *o = &m->out[idx];
+
+	if (o->source)
+		g_source_remove(o->source);
+	o->source = 0;
+	if (o->fd == m->pty_fd)
+		m->pty_fd = -1;
+	fd_clear(&o->fd);
+}
+
+/* One read; returns 1 on data, 0 on "nothing now", -1 on EOF (the fd is then closed). */
+static int read_once(struct monitor *m, int idx)
+{
+	struct mon_output *o = &m->out[idx];
+	char buf[MON_STDIO_BUF];
+	ssize_t n = read(o->fd, buf, sizeof(buf));
+
+	if (n > 0) {
+		dispatch(m, o->stream, buf, (size_t)n);
+		return 1;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	/* EOF, or EIO: the pty slave side is gone (conmon issue #440). */
+	mon_debug("output fd %d closed: %s", o->fd, n < 0 ? strerror(errno) : "EOF");
+	return -1;
+}
+
+static gboolean rearm_tty(gpointer data);
+
+static gboolean on_output(struct monitor *m, int idx, GIOCondition cond)
+{
+	int r = read_once(m, idx);
+
+	if (r < 0) {
+		m->out[idx].source = 0;
+		output_close(m, idx);
+		return G_SOURCE_REMOVE;
+	}
+	if (r == 0 && (cond & G_IO_HUP) && m->out[idx].fd == m->pty_fd) {
+		/* A pty master reports HUP while no slave is open; not EOF: look again later. */
+		m->out[idx].source = 0;
+		g_timeout_add(TTY_REARM_MS, rearm_tty, m);
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_stdout(int fd, GIOCondition cond, gpointer data)
+{
+	return on_output(data, 0, cond);
+}
+
+static gboolean on_stderr(int fd, GIOCondition cond, gpointer data)
+{
+	return on_output(data, 1, cond);
+}
+
+static void watch_output(struct monitor *m, int idx)
+{
+	struct mon_output *o = &m->out[idx];
+
+	if (o->fd < 0 || o->source || m->output_paused)
+		return;
+	fd_set_nonblock(o->fd, true);
+	o->source = g_unix_fd_add(o->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, idx ? on_stderr : on_stdout, m);
+}
+
+static gboolean rearm_tty(gpointer data)
+{
+	struct monitor *m = data;
+
+	if (m->state == MON_RUNNING)
+		watch_output(m, 0);
+	return G_SOURCE_REMOVE;
+}
+
+void mon_stdio_start_output(struct monitor *m)
+{
+	watch_output(m, 0);
+	watch_output(m, 1);
+}
+
+/* Back-pressure from a slow attach client: stop reading, so the container blocks on its
+ * pipe/pty instead of us buffering without bound (nothing is lost, the loop keeps running). */
+void mon_stdio_pause_output(struct monitor *m)
+{
+	if (m->output_paused)
+		return;
+	m->output_paused = true;
+	for (int idx = 0; idx < 2; idx++) {
+		if (m->out[idx].source)
+			g_source_remove(m->out[idx].source);
+		m->out[idx].source = 0;
+	}
+}
+
+void mon_stdio_resume_output(struct monitor *m)
+{
+	if (!m->output_paused)
+		return;
+	m->output_paused = false;
+	if (m->state == MON_RUNNING)
+		mon_stdio_start_output(m);
+}
+
+static long elapsed_ms(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+void mon_stdio_drain(struct monitor *m)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int idx = 0; idx < 2; idx++) {
+		while (m->out[idx].fd >= 0 && elapsed_ms(&t0) < DRAIN_MAX_MS) {
+			/* pty output may still sit in the line discipline: give it a moment */
+			struct pollfd p = { .fd = m->out[idx].fd, .events = POLLIN };
+			int r = poll(&p, 1, m->out[idx].fd == m->pty_fd ? 50 : 0);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			fd_set_nonblock(m->out[idx].fd, true);
+			r = read_once(m, idx);
+			if (r < 0)
+				output_close(m, idx);
+			else if (r == 0)
+				break;
+		}
+	}
+}
+
+static void stdin_close_now(struct monitor *m)
+{
+	if (m->stdin_source)
+		g_source_remove(m->stdin_source);
+	m->stdin_source = 0;
+	fd_clear(&m->stdin_fd);
+	g_byte_array_set_size(m->stdin_buf, 0);
+	m->stdin_close_pending = false;
+}
+
+void mon_stdio_close(struct monitor *m)
+{
+	output_close(m, 0);
+	output_close(m, 1);
+	stdin_close_now(m);
+}
+
+static gboolean on_stdin_writable(int fd, GIOCondition cond, gpointer data);
+
+/* Write as much queued input as the fd takes; manage the writability watch and back-pressure. */
+static void stdin_flush(struct monitor *m)
+{
+	GByteArray *b = m->stdin_buf;
+
+	while (m->stdin_fd >= 0 && b->len) {
+		ssize_t n = write(m->stdin_fd, b->data, b->len);
+		if (n > 0) {
+			g_byte_array_remove_range(b, 0, (guint)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			if (!m->stdin_source)
+				m->stdin_source = g_unix_fd_add(m->stdin_fd, G_IO_OUT, on_stdin_writable, m);
+			return;
+		}
+		mon_debug("write to container stdin: %s; dropping input", strerror(errno));
+		stdin_close_now(m);
+		mon_attach_resume_input(m);
+		return;
+	}
+	if (b->len == 0) {
+		if (m->stdin_source)
+			g_source_remove(m->stdin_source);
+		m->stdin_source = 0;
+		if (m->stdin_close_pending && m->stdin_fd >= 0)
+			stdin_close_now(m);
+	}
+	if (!mon_stdio_input_full(m))
+		mon_attach_resume_input(m);
+}
+
+static gboolean on_stdin_writable(int fd, GIOCondition cond, gpointer data)
+{
+	struct monitor *m = data;
+
+	m->stdin_source = 0; /* stdin_flush re-adds the watch if still needed */
+	stdin_flush(m);
+	if (m->stdin_source) {
+		g_source_remove(m->stdin_source);
+		m->stdin_source = 0;
+		return G_SOURCE_CONTINUE;
+	}
+	return G_SOURCE_REMOVE;
+}
+
+bool mon_stdio_input_full(const struct monitor *m)
+{
+	return m->stdin_buf->len >= MON_STDIN_MAX;
+}
+
+bool mon_stdio_queue_input(struct monitor *m, const char *buf, size_t len)
+{
+	bool waiting_for_pty = m->opts->terminal && m->pty_fd < 0 && m->state <= MON_RUNNING;
+
+	if (m->stdin_fd < 0 && !waiting_for_pty)
+		return true; /* no stdin: input is discarded, as conmon does */
+	g_byte_array_append(m->stdin_buf, (const guint8 *)buf, (guint)len);
+	stdin_flush(m);
+	if (mon_stdio_input_full(m)) {
+		mon_attach_pause_input(m);
+		return false;
+	}
+	return true;
+}
+
+void mon_stdio_close_stdin(struct monitor *m)
+{
+	if (m->opts->terminal || m->stdin_fd < 0)
+		return; /* a tty has no EOF to give; spec 4.3 */
+	if (m->stdin_buf->len)
+		m->stdin_close_pending = true;
+	else
+		stdin_close_now(m);
+}
+
+void mon_stdio_set_pty(struct monitor *m, int master)
+{
+	struct termios t;
+
+	if (tcgetattr(master, &t) == 0) {
+		t.c_oflag |= ONLCR;
+		if (tcsetattr(master, TCSANOW, &t) < 0)
+			mon_warn("tcsetattr on pty master: %s, ignoring", strerror(errno));
+	}
+	fd_set_nonblock(master, true);
+	m->out[0].fd = master;
+	m->pty_fd = master;
+	m->stdin_fd = fcntl(master, F_DUPFD_CLOEXEC, 3);
+	if (m->pending_rows || m->pending_cols)
+		mon_stdio_resize(m, m->pending_rows, m->pending_cols);
+	stdin_flush(m);
+	if (m->state == MON_RUNNING)
+		watch_output(m, 0);
+}
+
+void mon_stdio_resize(struct monitor *m, unsigned short rows, unsigned short cols)
+{
+	struct winsize ws = { .ws_row = rows, .ws_col = cols }; /* pixel fields zeroed */
+
+	m->pending_rows = rows;
+	m->pending_cols = cols;
+	if (m->pty_fd < 0)
+		return;
+	if (ioctl(m->pty_fd, TIOCSWINSZ, &ws) < 0)
+		mon_warn("resize pty to %ux%u: %s", rows, cols, strerror(errno));
+}
