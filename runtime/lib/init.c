@@ -309,6 +309,10 @@ void silo_exec_main(const struct silo_init_config *c)
 	char *exe = NULL, **env = NULL;
 
 	await_go(c, &run);
+	/* execCPUAffinity.final: now that silo moved us into the container's cgroup. */
+	if (c->spec->process->exec_cpu_affinity_final &&
+	    silo_process_set_affinity(c->spec->process->exec_cpu_affinity_final, &err) < 0)
+		fail(c, &err);
 	if (c->spec->process->terminal && open_exec_pty(c->spec->process, &run, &err) < 0)
 		fail(c, &err);
 	setup_process(c, &run, &exe, &env);

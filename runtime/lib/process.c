@@ -12,6 +12,7 @@
 #include "sync.h"
 #include "util/cleanup.h"
 #include "util/error.h"
+#include "util/parse.h"
 #include "util/syscall.h"
 #include "util/xalloc.h"
 
@@ -180,6 +181,10 @@ static void exec_helper_main(const struct silo_init_config *c)
 	struct error err = { 0 };
 	pid_t pid;
 
+	/* execCPUAffinity.initial: before joining the cgroup (inherited by the process). */
+	if (c->spec->process->exec_cpu_affinity_initial &&
+	    silo_process_set_affinity(c->spec->process->exec_cpu_affinity_initial, &err) < 0)
+		child_fail(c->sync_sock, &err);
 	/* CVE-2016-9962: nothing in the container may ptrace us or open our fds. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || setns(c->init_pidfd, c->ns_flags) < 0) {
 		err_set(&err, errno, "join the container's namespaces");
@@ -259,4 +264,15 @@ char *silo_process_state_json(const struct silo_init_config *c, int status, pid_
 	};
 
 	return silo_state_json(&st, (enum silo_status)status, false);
+}
+
+int silo_process_set_affinity(const char *cpus, struct error *err)
+{
+	cpu_set_t set;
+
+	if (parse_cpu_list(cpus, &set, sizeof(set)) < 0)
+		return err_set(err, errno, "execCPUAffinity `%s`", cpus);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return err_set(err, errno, "sched_setaffinity `%s`", cpus);
+	return 0;
 }

@@ -43,6 +43,9 @@ pid_t silo_process_spawn(const struct silo_init_config *c, int *ret_pidfd, bool 
  * (SILO_SYNC_INIT_PID) and exits. Returns the helper's pid. */
 pid_t silo_process_spawn_exec(const struct silo_init_config *c, struct error *err);
 
+/* sched_setaffinity from a cpu list ("0-3,7"). */
+int silo_process_set_affinity(const char *cpus, struct error *err);
+
 /* Resolve args[0] through PATH from env inside the current root; returns a malloc'd
  * path or NULL with err set (message contains "no such file or directory"). */
 char *silo_process_find_exec(const char *arg0, char *const *env, struct error *err);

@@ -4,6 +4,7 @@
 #include "parse.h"
 
 #include <ctype.h>
+#include <sched.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -126,6 +127,45 @@ int parse_duration_ms(const char *s, uint64_t *ret)
 			return 0;
 		}
 	}
+	errno = EINVAL;
+	return -1;
+}
+
+int parse_cpu_list(const char *s, void *cpu_set, unsigned setsize)
+{
+	cpu_set_t *set = cpu_set;
+	const char *p = s;
+
+	CPU_ZERO_S(setsize, set);
+	if (!s || !*s) {
+		errno = EINVAL;
+		return -1;
+	}
+	while (*p) {
+		char *end;
+		unsigned long lo, hi;
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		lo = hi = strtoul(p, &end, 10);
+		if (*end == '-') {
+			if (!isdigit((unsigned char)end[1]))
+				goto bad;
+			hi = strtoul(end + 1, &end, 10);
+		}
+		if (hi < lo || (*end && *end != ','))
+			goto bad;
+		if (hi >= setsize * 8) {
+			errno = ERANGE;
+			return -1;
+		}
+		for (unsigned long c = lo; c <= hi; c++)
+			CPU_SET_S(c, setsize, set);
+		p = *end ? end + 1 : end;
+		if (*end == ',' && !*p)
+			goto bad;
+	}
+	return 0;
+bad:
 	errno = EINVAL;
 	return -1;
 }

@@ -16,4 +16,8 @@ int parse_bool(const char *s, bool *ret);
 /* "5s", "100ms", "2m", "1h", or bare seconds; result in milliseconds. */
 int parse_duration_ms(const char *s, uint64_t *ret);
 
+/* "0-3,7,9-10" -> set (cleared first); empty or malformed -> -1/EINVAL, a cpu beyond
+ * CPU_SETSIZE -> -1/ERANGE. */
+int parse_cpu_list(const char *s, void *cpu_set, unsigned setsize);
+
 #endif

@@ -159,3 +159,18 @@ start_sleeper() {
 		[ "$status" -ne 0 ]
 	done
 }
+
+@test "exec: execCPUAffinity final is applied after joining the cgroup" {
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
+	start_sleeper
+	cat >"$BATS_TEST_TMPDIR/p.json" <<-'JSON'
+	{"user": {"uid": 0, "gid": 0}, "args": ["grep", "Cpus_allowed_list", "/proc/self/status"],
+	 "env": ["PATH=/bin"], "cwd": "/", "execCPUAffinity": {"initial": "0", "final": "1"}}
+	JSON
+	run silo exec --process "$BATS_TEST_TMPDIR/p.json" "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Cpus_allowed_list:"*"1" ]]
+	sed -i 's/"final": "1"/"final": "9999"/' "$BATS_TEST_TMPDIR/p.json"
+	run silo exec --process "$BATS_TEST_TMPDIR/p.json" "$ID"
+	[ "$status" -eq 255 ]
+}

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -42,6 +43,21 @@ static void test_parse(void)
 	CHECK(parse_duration_ms("2", &ms) == 0 && ms == 2000);
 	CHECK(parse_duration_ms("1h", &ms) == 0 && ms == 3600000);
 	CHECK(parse_duration_ms("5x", &ms) < 0);
+}
+
+static void test_cpu_list(void)
+{
+	cpu_set_t set;
+
+	CHECK(parse_cpu_list("0-3,7", &set, sizeof(set)) == 0 && CPU_COUNT(&set) == 5 &&
+	      CPU_ISSET(7, &set) && !CPU_ISSET(4, &set));
+	CHECK(parse_cpu_list("1", &set, sizeof(set)) == 0 && CPU_COUNT(&set) == 1);
+	CHECK(parse_cpu_list("", &set, sizeof(set)) < 0);
+	CHECK(parse_cpu_list("3-1", &set, sizeof(set)) < 0);
+	CHECK(parse_cpu_list("1,", &set, sizeof(set)) < 0);
+	CHECK(parse_cpu_list("a", &set, sizeof(set)) < 0);
+	CHECK(parse_cpu_list("1-", &set, sizeof(set)) < 0);
+	CHECK(parse_cpu_list("99999", &set, sizeof(set)) < 0 && errno == ERANGE);
 }
 
 static void test_error(void)
@@ -96,6 +112,7 @@ static void test_fd(void)
 int main(void)
 {
 	test_parse();
+	test_cpu_list();
 	test_error();
 	test_fd();
 	return unit_done();
