@@ -598,7 +598,7 @@ int silo_container_delete(const char *root, const char *id, bool force, struct e
 		if (x.dirfd >= 0 && err->errnum == ENOENT && force) {
 			/* a create that died before publishing its state: we hold its lock now */
 			r = remove_unpublished(root, id, x.dirfd, err);
-		} else if (force && x.dirfd < 0 && strstr(err->msg, "does not exist")) {
+		} else if (force && x.dirfd < 0 && err->errnum == ENOENT) {
 			r = 0; /* engines call delete --force unconditionally */
 		}
 		goto out;

@@ -149,7 +149,7 @@ int silo_state_dir_open(const char *root, const char *id, bool exclusive, struct
 
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return err_set(err, 0, "container `%s` does not exist", id);
+			return err_set(err, ENOENT, "container `%s` does not exist", id);
 		return err_set(err, errno, "open state dir `%s`", path);
 	}
 	if (lock_dir(fd, exclusive, id, err) < 0)
