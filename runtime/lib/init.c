@@ -263,12 +263,14 @@ void silo_init_main(const struct silo_init_config *c)
 {
 	struct silo_rootfs_opts ro = { .spec = c->spec, .rootfs = c->spec->root.path,
 				       .no_pivot = c->no_pivot,
-				       .userns = c->spec->linux.namespaces[SILO_NS_USER].present,
 				       .console_slave_fd = -1 };
 	struct init_run run = { .listener_sock = -1, .master = -1, .slave = -1 };
 	struct error err = { 0 };
 	char *exe = NULL, **env = NULL;
 
+	/* No mknod in a user namespace: ours, or the one we were started in (rootless
+	 * podman runs us inside its own). */
+	ro.userns = c->spec->linux.namespaces[SILO_NS_USER].present || !silo_in_initial_userns();
 	await_go(c, &run);
 	if (enter_namespaces(c, &err) < 0 || silo_init_uts(c, &err) < 0)
 		fail(c, &err);

@@ -295,16 +295,27 @@ char **silo_init_env(const struct silo_init_config *c, struct error *err)
 	return env;
 }
 
+/* In a user namespace whose setgroups is "deny" (single-id rootless mappings) the
+ * supplementary groups cannot be changed at all. */
+static bool setgroups_denied(void)
+{
+	char buf[16] = "";
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && !strncmp(buf, "deny", 4);
+}
+
 int silo_init_set_ids(const struct silo_init_config *c, struct error *err)
 {
 	const struct silo_process *p = c->spec->process;
-	bool userns = c->spec->linux.namespaces[SILO_NS_USER].present;
 
-	if (p->user.has_additional_gids) {
-		if (setgroups(p->user.n_additional_gids, p->user.additional_gids) < 0)
-			return err_set(err, errno, "setgroups");
-	} else if (setgroups(0, NULL) < 0 && !(userns && errno == EPERM)) {
-		/* setgroups may be denied in a user namespace: nothing to drop there. */
+	if (setgroups_denied()) {
+		if (p->user.n_additional_gids)
+			log_debug("setgroups is denied here: additionalGids ignored");
+	} else if (setgroups(p->user.n_additional_gids, p->user.additional_gids) < 0) {
 		return err_set(err, errno, "setgroups");
 	}
 	if (setresgid(p->user.gid, p->user.gid, p->user.gid) < 0)
