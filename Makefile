@@ -37,6 +37,14 @@ pkgcheck = $(if $(shell $(PKG_CONFIG) --exists $(1) && echo ok),,$(error missing
 
 RT_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(RT_PKGS) 2>/dev/null)
 RT_LIBS   := $(shell $(PKG_CONFIG) --libs $(RT_PKGS) 2>/dev/null)
+# silo links its libraries statically by default: every call (and its sealed re-exec)
+# would otherwise pay for loading six shared objects and binding their symbols, about
+# 0.4 ms each time. STATIC_LIBS=0 links them dynamically (Debian names libyajl.a
+# libyajl_s.a, hence the substitution).
+STATIC_LIBS ?= 1
+RT_STATIC_LIBS := $(patsubst -lyajl,-lyajl_s,$(shell $(PKG_CONFIG) --static --libs $(RT_PKGS) 2>/dev/null))
+comma := ,
+RT_LINK_LIBS := $(if $(filter 1,$(STATIC_LIBS)),-Wl$(comma)-Bstatic $(RT_STATIC_LIBS) -Wl$(comma)-Bdynamic,$(RT_LIBS))
 MON_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(MON_PKGS) 2>/dev/null)
 MON_LIBS   := $(shell $(PKG_CONFIG) --libs $(MON_PKGS) 2>/dev/null)
 
@@ -66,7 +74,7 @@ runtime/silo: $(RT_CMD_OBJS) $(RT_LIB)
 	$(call pkgcheck,libcap,libcap-dev)
 	$(call pkgcheck,yajl,libyajl-dev)
 	$(call pkgcheck,libselinux,libselinux1-dev)
-	$(CC) $(LDFLAGS) $(LDHARDEN) -o $@ $(RT_CMD_OBJS) $(RT_LIB) $(RT_LIBS)
+	$(CC) $(LDFLAGS) $(LDHARDEN) -o $@ $(RT_CMD_OBJS) $(RT_LIB) $(RT_LINK_LIBS)
 
 runtime/tests/unit/test_%: runtime/tests/unit/test_%.o $(RT_LIB)
 	$(CC) $(LDFLAGS) $(LDHARDEN) -o $@ $< $(RT_LIB) $(RT_LIBS)
