@@ -47,23 +47,34 @@ int silo_state_check_id(const char *id, struct error *err)
 
 bool silo_in_initial_userns(void)
 {
+	static int cached = -1; /* a process does not change user namespace under silo */
 	char buf[128] = "";
-	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 	unsigned long a, b, c;
+	ssize_t n;
+	int fd;
 
+	if (cached >= 0)
+		return cached;
+	fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0)
-		return true; /* no user namespaces at all */
+		return (cached = 1); /* no user namespaces at all */
 	buf[n] = '\0';
-	return sscanf(buf, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295UL;
+	cached = sscanf(buf, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 &&
+		 c == 4294967295UL;
+	return cached;
 }
 
 /* mkdir -p with 0700 for every created level (runc's MkdirAll(root, 0700)). */
 static int mkdir_p(const char *path, struct error *err)
 {
-	autofree char *p = xstrdup(path);
+	autofree char *p = NULL;
+
+	if (mkdir(path, 0700) == 0 || errno == EEXIST)
+		return 0; /* the common case: one syscall */
+	p = xstrdup(path);
 
 	for (char *s = p + 1;; s++) {
 		if (*s != '/' && *s)
