@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Lifecycle orchestration: create (spec -> state dir -> init -> cgroup -> hooks ->
- * READY -> state file), start, kill, delete, state, pause. One teardown serves delete
- * and every failed create, so a failure leaves no state dir, cgroup or process. */
+/* Lifecycle orchestration of create (spec -> state dir -> init -> cgroup -> hooks ->
+ * READY -> state file) and the shared opening of existing containers (the verbs on
+ * them are in container_ops.c). A failed create is taken apart by one teardown, so it
+ * leaves no state dir, cgroup or process. */
 #include "container.h"
 #include "container_internal.h"
 
@@ -37,7 +38,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define KILL_WAIT_MS 10000
 
 /* Everything create builds, so that one function can take it apart again. */
 struct creation {
@@ -64,15 +64,6 @@ static void rfc3339_now(char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
 }
 
-static void reap(pid_t pid)
-{
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
-}
-
 static void run_poststop(const struct silo_spec *spec, const char *state_json)
 {
 	struct error e = { 0 };
@@ -87,8 +78,8 @@ static void creation_undo(struct creation *c)
 {
 	struct error e = { 0 };
 
-	reap(c->helper_pid);
-	reap(c->pid);
+	killp(&c->helper_pid);
+	killp(&c->pid);
 	if (c->cgroup && silo_cgroup_destroy(c->cgroup, true, &e) < 0)
 		log_error(&e, "warning: cleanup");
 	if (c->pid > 0 && c->spec) {
@@ -187,8 +178,6 @@ static int await_init_pid(struct creation *c, int sock, struct error *err)
 	return 0;
 }
 
-#define PENDING_CGROUP "cgroup.pending"
-
 static int write_pending_cgroup(int dirfd, const char *state, struct error *err)
 {
 	autoclose int fd = openat(dirfd, PENDING_CGROUP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -196,19 +185,6 @@ static int write_pending_cgroup(int dirfd, const char *state, struct error *err)
 	if (fd < 0 || fd_write_all(fd, state, strlen(state), err) < 0)
 		return err_set(err, errno, "record the container cgroup");
 	return 0;
-}
-
-/* delete --force of a create that died before publishing its state: its processes are
- * in the recorded cgroup (if it got that far), the rest is the state dir. */
-static int remove_unpublished(const char *root, const char *id, int dirfd, struct error *err)
-{
-	autofree char *cg = NULL;
-	struct error ignored;
-
-	if (fd_read_file_at(dirfd, PENDING_CGROUP, 1 << 20, &cg, NULL, &ignored) == 0 &&
-	    silo_cgroup_destroy(cg, true, err) < 0)
-		return -1;
-	return silo_state_dir_remove(root, id, err);
 }
 
 static int run_runtime_hooks(struct creation *c, struct error *err)
@@ -452,305 +428,3 @@ int silo_open_init_pidfd(const struct silo_state *st, struct error *err)
 	return take_fd(&fd);
 }
 
-static int wait_pidfd(int pidfd, int timeout_ms)
-{
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
-	int r;
-
-	do
-		r = poll(&p, 1, timeout_ms);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-/* poststart and poststop hooks come from the private config copy; their failures are
- * warnings (runtime-spec 1.2). */
-static void run_stored_hooks(struct opened *x, enum silo_hook_kind kind, enum silo_status status)
-{
-	struct error e = { 0 };
-	autofree char *path = xasprintf("%s/%s/config.json", x->root, x->st.id);
-	struct silo_spec *spec = silo_spec_load(path, x->st.bundle, &e);
-	autofree char *json = NULL;
-
-	if (!spec) {
-		log_error(&e, "warning: hooks");
-		return;
-	}
-	json = silo_state_json(&x->st, status, false);
-	if (silo_hooks_run(&spec->hooks[kind], silo_hook_name(kind), json, &e) < 0)
-		log_error(&e, "warning: ignoring failed hook");
-	silo_spec_free(spec);
-}
-
-int silo_container_start(const char *root, const char *id, struct error *err)
-{
-	struct opened x;
-	autoclose int fifo = -1, pidfd = -1;
-	struct pollfd p[2];
-	char byte;
-	int r = -1;
-
-	if (silo_open_container(root, id, true, &x, err) < 0)
-		goto out;
-	if (x.status != SILO_STATUS_CREATED) {
-		err_set(err, 0, "cannot start container `%s`: not in created state (status %s)", id,
-			silo_status_name(x.status));
-		goto out;
-	}
-	pidfd = silo_open_init_pidfd(&x.st, err);
-	fifo = openat(x.dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (pidfd < 0 || fifo < 0) {
-		if (fifo < 0)
-			err_set(err, errno, "start `%s`: open exec fifo", id);
-		goto out;
-	}
-	p[0] = (struct pollfd){ .fd = fifo, .events = POLLIN };
-	p[1] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-	while (poll(p, 2, -1) < 0 && errno == EINTR)
-		;
-	if (!(p[0].revents & POLLIN) || read(fifo, &byte, 1) != 1) {
-		err_set(err, 0, "start `%s`: the container init exited before start", id);
-		goto out;
-	}
-	unlinkat(x.dirfd, "exec.fifo", 0);
-	/* The init keeps its write end until execve (CLOEXEC): EOF = the program runs. */
-	{
-		int flags = fcntl(fifo, F_GETFL);
-		fcntl(fifo, F_SETFL, flags & ~O_NONBLOCK);
-		while (read(fifo, &byte, 1) > 0)
-			;
-	}
-	r = 0;
-	if (x.st.has_poststart)
-		run_stored_hooks(&x, SILO_HOOK_POSTSTART, SILO_STATUS_RUNNING);
-out:
-	silo_opened_close(&x);
-	return r;
-}
-
-/* runc: SIGKILL to a container without its own pid namespace kills the whole cgroup,
- * since its processes would otherwise outlive the init. */
-int silo_container_kill(const char *root, const char *id, int sig, bool all, struct error *err)
-{
-	struct opened x;
-	autoclose int pidfd = -1;
-	bool has_cgroup;
-	int r = -1;
-
-	if (silo_open_container(root, id, false, &x, err) < 0)
-		goto out;
-	has_cgroup = x.st.cgroup && *x.st.cgroup;
-	if (x.status == SILO_STATUS_STOPPED) {
-		if (all) {
-			r = has_cgroup ? silo_cgroup_signal_all(x.st.cgroup, sig, err) : 0;
-			goto out;
-		}
-		err_set(err, 0, "kill `%s`: container not running", id);
-		goto out;
-	}
-	if (has_cgroup && (all || (sig == SIGKILL && !x.st.private_pidns))) {
-		r = silo_cgroup_signal_all(x.st.cgroup, sig, err);
-		goto out;
-	}
-	pidfd = silo_open_init_pidfd(&x.st, err);
-	if (pidfd < 0)
-		goto out;
-	if (sys_pidfd_send_signal(pidfd, sig, NULL, 0) < 0) {
-		if (errno == ESRCH)
-			err_set(err, 0, "kill `%s`: container not running", id);
-		else
-			err_set(err, errno, "kill `%s`: signal %d", id, sig);
-		goto out;
-	}
-	r = 0;
-out:
-	silo_opened_close(&x);
-	return r;
-}
-
-/* Kill the init (and with `all` everything in the cgroup) and wait until it is gone. */
-static int kill_and_wait(struct opened *x, bool all, struct error *err)
-{
-	autoclose int pidfd = -1;
-	struct error ignored;
-
-	if (all && x->st.cgroup && *x->st.cgroup &&
-	    silo_cgroup_signal_all(x->st.cgroup, SIGKILL, err) < 0)
-		return -1;
-	pidfd = silo_open_init_pidfd(&x->st, &ignored);
-	if (pidfd < 0)
-		return 0; /* already gone */
-	if (sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
-		return err_set(err, errno, "kill the container init");
-	if (wait_pidfd(pidfd, KILL_WAIT_MS) <= 0)
-		return err_set(err, ETIMEDOUT, "the container init did not die");
-	/* Exited, but maybe still a zombie of our (run) or the subreaper's making. */
-	waitpid(x->st.pid, NULL, WNOHANG);
-	return 0;
-}
-
-int silo_container_delete(const char *root, const char *id, bool force, struct error *err)
-{
-	struct opened x;
-	int r = -1;
-
-	if (silo_open_container(root, id, true, &x, err) < 0) {
-		if (x.dirfd >= 0 && err->errnum == ENOENT && force) {
-			/* a create that died before publishing its state: we hold its lock now */
-			r = remove_unpublished(root, id, x.dirfd, err);
-		} else if (force && x.dirfd < 0 && err->errnum == ENOENT) {
-			r = 0; /* engines call delete --force unconditionally */
-		}
-		goto out;
-	}
-	if ((x.status == SILO_STATUS_RUNNING || x.status == SILO_STATUS_PAUSED) && !force) {
-		err_set(err, 0, "cannot delete container `%s` that is not stopped: %s", id,
-			silo_status_name(x.status));
-		goto out;
-	}
-	if (x.status == SILO_STATUS_PAUSED && silo_cgroup_freeze(x.st.cgroup, false, err) < 0)
-		goto out;
-	if (x.status != SILO_STATUS_STOPPED && kill_and_wait(&x, force, err) < 0)
-		goto out;
-	if (x.st.cgroup && *x.st.cgroup && silo_cgroup_destroy(x.st.cgroup, true, err) < 0)
-		goto out;
-	if (x.st.has_poststop)
-		run_stored_hooks(&x, SILO_HOOK_POSTSTOP, SILO_STATUS_STOPPED);
-	r = silo_state_dir_remove(root, id, err);
-out:
-	silo_opened_close(&x);
-	return r;
-}
-
-int silo_container_state(const char *root, const char *id, char **ret_json, struct error *err)
-{
-	struct opened x;
-	int r = -1;
-
-	if (silo_open_container(root, id, false, &x, err) == 0) {
-		*ret_json = silo_state_json(&x.st, x.status, true);
-		r = 0;
-	} else if (x.dirfd >= 0 && err->errnum == ENOENT) {
-		err_set(err, 0, "container `%s` does not exist (still being created)", id);
-	}
-	silo_opened_close(&x);
-	return r;
-}
-
-int silo_container_describe(const char *root, const char *id, struct silo_state *ret_st,
-			    int *ret_status, struct error *err)
-{
-	struct opened x;
-
-	if (silo_open_container(root, id, false, &x, err) < 0) {
-		silo_opened_close(&x);
-		return -1;
-	}
-	*ret_st = x.st;
-	*ret_status = (int)x.status;
-	memset(&x.st, 0, sizeof(x.st));
-	silo_opened_close(&x);
-	return 0;
-}
-
-int silo_container_pause(const char *root, const char *id, bool pause, struct error *err)
-{
-	struct opened x;
-	int r = -1;
-
-	if (silo_open_container(root, id, true, &x, err) < 0)
-		goto out;
-	if (pause && x.status != SILO_STATUS_RUNNING) {
-		err_set(err, 0, "pause `%s`: container not running (status %s)", id,
-			silo_status_name(x.status));
-		goto out;
-	}
-	if (!pause && x.status != SILO_STATUS_PAUSED) {
-		err_set(err, 0, "resume `%s`: container not paused (status %s)", id,
-			silo_status_name(x.status));
-		goto out;
-	}
-	if (!x.st.cgroup || !*x.st.cgroup) {
-		err_set(err, 0, "%s `%s`: the container has no cgroup", pause ? "pause" : "resume", id);
-		goto out;
-	}
-	r = silo_cgroup_freeze(x.st.cgroup, pause, err);
-out:
-	silo_opened_close(&x);
-	return r;
-}
-
-int silo_container_pids(const char *root, const char *id, pid_t **ret, size_t *ret_n,
-			struct error *err)
-{
-	struct opened x;
-	int r = -1;
-
-	*ret = NULL;
-	*ret_n = 0;
-	if (silo_open_container(root, id, false, &x, err) < 0)
-		goto out;
-	if (x.st.cgroup && *x.st.cgroup && x.status != SILO_STATUS_STOPPED)
-		r = silo_cgroup_pids(x.st.cgroup, ret, ret_n, err);
-	else
-		r = 0;
-out:
-	silo_opened_close(&x);
-	return r;
-}
-
-int silo_container_update(const char *root, const char *id, const struct silo_resources *r,
-			  struct error *err)
-{
-	struct opened x;
-	int ret = -1;
-
-	if (silo_open_container(root, id, true, &x, err) < 0)
-		goto out;
-	if (x.status == SILO_STATUS_STOPPED) {
-		err_set(err, 0, "update `%s`: container not running", id);
-		goto out;
-	}
-	if (!x.st.cgroup || !*x.st.cgroup) {
-		err_set(err, 0, "update `%s`: the container has no cgroup", id);
-		goto out;
-	}
-	ret = silo_cgroup_update(x.st.cgroup, r, err);
-	if (ret < 0)
-		err_prefix(err, "update `%s`", id);
-out:
-	silo_opened_close(&x);
-	return ret;
-}
-
-int silo_container_stats(const char *root, const char *id, char **ret_json, bool *ret_alive,
-			 struct error *err)
-{
-	struct opened x;
-	autofree char *data = NULL;
-	int ret = -1;
-
-	if (silo_open_container(root, id, false, &x, err) < 0)
-		goto out;
-	*ret_alive = x.status != SILO_STATUS_STOPPED;
-	if (x.st.cgroup && *x.st.cgroup && silo_cgroup_stats_json(x.st.cgroup, &data, err) < 0)
-		goto out;
-	*ret_json = xasprintf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%s}", id,
-			      data ? data : "{}");
-	ret = 0;
-out:
-	silo_opened_close(&x);
-	return ret;
-}
-
-int silo_container_oom_kills(const char *root, const char *id, uint64_t *ret, struct error *err)
-{
-	struct opened x;
-	int r = -1;
-
-	*ret = 0;
-	if (silo_open_container(root, id, false, &x, err) == 0)
-		r = x.st.cgroup && *x.st.cgroup ? silo_cgroup_oom_kills(x.st.cgroup, ret, err) : 0;
-	silo_opened_close(&x);
-	return r;
-}

@@ -24,6 +24,9 @@ void silo_opened_close(struct opened *x);
 /* A pidfd for the init, verified against the recorded start time (pid reuse). */
 int silo_open_init_pidfd(const struct silo_state *st, struct error *err);
 
+/* Where create records the cgroup state until the state file is published. */
+#define PENDING_CGROUP "cgroup.pending"
+
 /* --pidfd-socket: send a pidfd of `pid` (runc >= 1.2, go-runc). */
 int silo_send_pidfd(const char *socket_path, pid_t pid, struct error *err);
 
