@@ -53,3 +53,28 @@ load helpers
 		assert_clean
 	done
 }
+
+@test "CVE-2021-30465: a volume flipping dir <-> symlink to / cannot redirect a mount" {
+	vol="$BATS_TEST_TMPDIR/vol"
+	target="silo-race-$$-$BATS_TEST_NUMBER"
+	mkdir -p "$vol/sub"
+	update_config '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind"]},
+		{"destination": ("/vol/sub/" + $t), "type": "tmpfs", "source": "tmpfs"}]' --arg v "$vol" --arg t "$target"
+	set_args true
+	# the attacker: swap the directory for a symlink to / and back, as fast as it can
+	(set +e; while :; do mv "$vol/sub" "$vol/sub.d"; ln -s / "$vol/sub"
+		rm -f "$vol/sub"; mv "$vol/sub.d" "$vol/sub"; done) 2>/dev/null &
+	flipper=$!
+	ran=0
+	for i in $(seq 150); do
+		silo run --bundle "$BUNDLE" "$ID" >/dev/null 2>&1 && ran=$((ran + 1))
+		silo delete -f "$ID" >/dev/null 2>&1
+	done
+	echo "# $ran of 150 containers ran" >&3
+	kill $flipper
+	wait $flipper 2>/dev/null || true
+	# nothing may have been created or mounted outside the rootfs
+	[ ! -e "/$target" ] || { rmdir "/$target"; fail_with "created /$target on the host"; }
+	! grep -q "$target" /proc/self/mountinfo
+	assert_clean
+}
