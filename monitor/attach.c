@@ -197,9 +197,8 @@ static gboolean on_client(int fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-static gboolean on_accept(int fd, GIOCondition cond, gpointer data)
+static void accept_pending(struct monitor *m, int fd)
 {
-	struct monitor *m = data;
 	int cfd;
 
 	while ((cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
@@ -212,7 +211,22 @@ static gboolean on_accept(int fd, GIOCondition cond, gpointer data)
 	}
 	if (errno != EAGAIN && errno != EINTR)
 		mon_warn("accept on attach socket: %s", strerror(errno));
+}
+
+static gboolean on_accept(int fd, GIOCondition cond, gpointer data)
+{
+	accept_pending(data, fd);
 	return G_SOURCE_CONTINUE;
+}
+
+/* The loop can end in the very dispatch that reported the container PID (the container was
+ * reaped in the same waitpid loop): a client that connected meanwhile, like podman before
+ * `runtime start`, was never accepted. Take it now, before the remaining output is drained;
+ * closing the listener with it pending would reset it (podman reads ECONNRESET as EOF). */
+void mon_attach_accept_pending(struct monitor *m)
+{
+	if (m->attach && m->attach->listen_fd >= 0)
+		accept_pending(m, m->attach->listen_fd);
 }
 
 void mon_attach_broadcast(struct monitor *m, enum mon_stream s, const char *buf, size_t len)

@@ -331,6 +331,7 @@ static int finish(struct monitor *m)
 		return 1;
 	}
 	mon_oom_final_check(m);
+	mon_attach_accept_pending(m); /* connected before the last output, not yet accepted */
 	if (!m->timed_out)
 		mon_stdio_drain(m);
 	mon_log_finish(m->log);

@@ -110,6 +110,28 @@ TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}[+-][0-9]
 	[ ! -e "$T/b/attach" ]
 }
 
+@test "attach: a client that connected while the exit was being reaped still gets the output" {
+	# podman connects right after the PID arrives, then runs `runtime start`; when the container
+	# is reaped in the same dispatch that reported its PID (pid-fifo makes that deterministic),
+	# the loop never gets back to the listener: the client must be accepted before the exit
+	# drain, not reset with the listener (podman then printed nothing and exited 0).
+	FAKE_MODE=pid-fifo FAKE_GATE=$T/gate FAKE_CMD='echo early-out; echo early-err >&2' \
+		run harness --after-daemon "
+		for i in \$(seq 200); do [ -e $T/gate.reading ] && break; sleep 0.05; done
+		timeout 20 python3 $HARNESS attach $T/b/attach --ready-file $T/r1 > $T/c1 &
+		for i in \$(seq 200); do [ -e $T/r1 ] && break; sleep 0.05; done
+		touch $T/gate" -- "${BASE[@]}"
+	echo "$output"
+	for i in $(seq 100); do grep -q '^closed$' "$T/c1" && break; sleep 0.05; done
+	cat "$T/c1"
+	[ -e "$T/gate.reading" ]
+	grep -q 'stdout F early-out$' "$T/ctr.log"
+	[ "$(cat "$T/exits/$ID")" = 0 ]
+	grep -q '"stream": 2, "len": 10, "data": "early-out\\n"' "$T/c1"
+	grep -q '"stream": 3, "len": 10, "data": "early-err\\n"' "$T/c1"
+	grep -q '^closed$' "$T/c1"
+}
+
 @test "attach: records never exceed 8192 payload bytes" {
 	FAKE_CMD="while [ ! -e $T/go ]; do sleep 0.05; done; head -c 100000 /dev/zero | tr '\\0' b" \
 		run harness --after-pid "
