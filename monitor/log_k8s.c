@@ -96,44 +96,93 @@ void k8s_log_reopen(struct k8s_log *l)
 	l->size = 0;
 }
 
-static void write_record(struct k8s_log *l, const char *ts, enum mon_stream s, bool partial,
-			 const char *content, size_t len)
+/* Records cut from one chunk are built into l->rec and written with one write_all: the
+ * "<ts> <stream> " prefix is formatted once per chunk (one timestamp per chunk). The
+ * per-record limit checks are unchanged; the batch is split where a record needs a reopen. */
+struct k8s_batch {
+	char prefix[96]; /* "<ts> <stream> " */
+	size_t prefix_len;
+	enum mon_stream s;
+	bool any, last_partial;
+};
+
+static void batch_init(struct k8s_batch *b, const char *ts, enum mon_stream s)
+{
+	int n = snprintf(b->prefix, sizeof(b->prefix), "%s %s ", ts,
+			 s == STREAM_STDERR ? "stderr" : "stdout");
+	b->prefix_len = n < 0 ? 0 : MIN((size_t)n, sizeof(b->prefix) - 1);
+	b->s = s;
+	b->any = false;
+	b->last_partial = false;
+}
+
+static void batch_flush(struct k8s_log *l, struct k8s_batch *b)
 {
 	GString *r = l->rec;
 
-	g_string_truncate(r, 0);
-	g_string_append_printf(r, "%s %s %c ", ts, s == STREAM_STDERR ? "stderr" : "stdout",
-			       partial ? 'P' : 'F');
-	g_string_append_len(r, content, (gssize)len);
-	g_string_append_c(r, '\n');
-	if (l->global_max > 0 && l->global_total + (int64_t)r->len > l->global_max)
+	if (r->len == 0)
 		return;
-	if (l->size_max > 0 && l->size > 0 && l->size + (int64_t)r->len > l->size_max)
+	if (l->fd >= 0) {
+		/* write_all continues after short writes, so a record is never torn (conmon 2.2 fix) */
+		if (write_all(l->fd, r->str, r->len) < 0) {
+			mon_warn("write log `%s`: %s", l->path, strerror(errno));
+		} else {
+			l->size += (int64_t)r->len;
+			l->global_total += (int64_t)r->len;
+			if (b->any)
+				l->partial[b->s] = b->last_partial;
+		}
+	}
+	g_string_truncate(r, 0);
+	b->any = false;
+}
+
+static void batch_add(struct k8s_log *l, struct k8s_batch *b, bool partial, const char *content,
+		      size_t len)
+{
+	GString *r = l->rec;
+	int64_t rlen = (int64_t)(b->prefix_len + 2 + len + 1);
+	int64_t pending = (int64_t)r->len;
+	char *dst;
+
+	if (l->global_max > 0 && l->global_total + pending + rlen > l->global_max)
+		return;
+	if (l->size_max > 0 && l->size + pending > 0 && l->size + pending + rlen > l->size_max) {
+		batch_flush(l, b); /* what precedes this record goes to the old file */
 		k8s_log_reopen(l);
+	}
 	if (l->fd < 0)
 		return;
-	/* write_all copes with short writes, so a record is never torn (conmon 2.2 fix) */
-	if (write_all(l->fd, r->str, r->len) < 0) {
-		mon_warn("write log `%s`: %s", l->path, strerror(errno));
-		return;
-	}
-	l->size += (int64_t)r->len;
-	l->global_total += (int64_t)r->len;
-	l->partial[s] = partial;
+	pending = (int64_t)r->len;
+	g_string_set_size(r, r->len + (size_t)rlen);
+	dst = r->str + pending;
+	memcpy(dst, b->prefix, b->prefix_len);
+	dst += b->prefix_len;
+	*dst++ = partial ? 'P' : 'F';
+	*dst++ = ' ';
+	if (len)
+		memcpy(dst, content, len);
+	dst[len] = '\n';
+	b->any = true;
+	b->last_partial = partial;
 }
 
 void k8s_log_write(struct k8s_log *l, enum mon_stream s, const char *buf, size_t len)
 {
 	char ts[64];
+	struct k8s_batch b;
 	size_t pos = 0;
 
 	k8s_timestamp(ts, sizeof(ts)); /* one timestamp per chunk */
+	batch_init(&b, ts, s);
+	g_string_truncate(l->rec, 0);
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - buf) : len;
-		write_record(l, ts, s, !nl, buf + pos, end - pos);
+		batch_add(l, &b, !nl, buf + pos, end - pos);
 		pos = nl ? end + 1 : len;
 	}
+	batch_flush(l, &b);
 }
 
 void k8s_log_finish(struct k8s_log *l)
@@ -142,9 +191,15 @@ void k8s_log_finish(struct k8s_log *l)
 
 	k8s_timestamp(ts, sizeof(ts));
 	/* Terminate a dangling partial line (conmon #252), with the space podman 4.3 needs. */
-	for (int s = STREAM_STDOUT; s <= STREAM_STDERR; s++)
-		if (l->partial[s])
-			write_record(l, ts, (enum mon_stream)s, false, "", 0);
+	for (int s = STREAM_STDOUT; s <= STREAM_STDERR; s++) {
+		if (l->partial[s]) {
+			struct k8s_batch b;
+			batch_init(&b, ts, (enum mon_stream)s);
+			g_string_truncate(l->rec, 0);
+			batch_add(l, &b, false, "", 0);
+			batch_flush(l, &b);
+		}
+	}
 	if (!l->no_sync && l->fd >= 0 && fsync(l->fd) < 0)
 		mon_warn("fsync log `%s`: %s", l->path, strerror(errno));
 }
