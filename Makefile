@@ -58,7 +58,7 @@ UNIT_SRCS := $(sort $(wildcard runtime/tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:.c=)
 
 .PHONY: all demo install uninstall clean check deps unit integration oci-tests oci-tests-compare \
-        engine-tests monitor-tests bench lint format compdb fuzz fuzz-replay
+        engine-tests monitor-tests bench lint format compdb fuzz fuzz-replay stress
 all: runtime/silo monitor/silomon
 
 # ---------------------------------------------------------------- runtime
@@ -103,10 +103,15 @@ check:
 	-@$(MAKE) --no-print-directory fuzz-replay 2>&1 | tee $(RESULTS)/fuzz-replay.log
 	-@monitor/tests/run 2>&1 | tee $(RESULTS)/monitor.log
 	-@runtime/tests/integration/run 2>&1 | tee $(RESULTS)/integration.log
+	-@runtime/tests/stress/run --short 2>&1 | tee $(RESULTS)/stress.log
 	-@contrib/tests/run 2>&1 | tee $(RESULTS)/contrib.log
 	-@$(MAKE) --no-print-directory oci-tests 2>&1 | tee $(RESULTS)/oci-tests.log
 	-@if [ -x oci-tests/engines/run ]; then oci-tests/engines/run 2>&1 | tee $(RESULTS)/engines.log; fi
 	@contrib/sum-results $(RESULTS)/*.log
+
+# Stress (hostile bundles, load, faults); `make check` runs its --short form.
+stress: runtime/silo
+	runtime/tests/stress/run
 
 # Fuzz targets: libFuzzer builds for `make fuzz`, sanitized corpus replays for `make check`.
 FUZZ_SRCS := $(sort $(wildcard runtime/tests/fuzz/fuzz_*.c))
