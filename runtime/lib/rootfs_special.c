@@ -158,10 +158,33 @@ static int cg_links(int mntfd, const char *name, struct error *err)
 	return 0;
 }
 
+/* The part of `path` (a /proc/self/cgroup path) below the root of the hierarchy mounted
+ * at `mountpoint`. Inside a container the hierarchies are mounted from the container's
+ * own cgroup (mountinfo's root field), and /proc/self/cgroup still starts with it. */
+static char *cg_below_mount_root(const char *mountinfo, const char *mountpoint, const char *path)
+{
+	autofree char *copy = xstrdup(mountinfo);
+	char *save = NULL;
+
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *f[5] = { 0 }, *fs = NULL;
+		int n = 0;
+		for (char *t = strtok_r(l, " ", &fs); t && n < 5; t = strtok_r(NULL, " ", &fs))
+			f[n++] = t;
+		if (n == 5 && !strcmp(f[4], mountpoint) && strcmp(f[3], "/") != 0) {
+			size_t len = strlen(f[3]);
+			if (!strncmp(path, f[3], len) && (path[len] == '/' || !path[len]))
+				return xstrdup(path + len);
+		}
+	}
+	return xstrdup(path);
+}
+
 static int cg_line(int rootfd, int mntfd, const char *dest, char *line, unsigned long ro,
-		   bool newns, struct error *err)
+		   bool newns, const char *mountinfo, struct error *err)
 {
 	char *ctrls = strchr(line, ':'), *path, *name;
+	autofree char *rel = NULL;
 	char host[512];
 	struct stat st;
 
@@ -179,7 +202,8 @@ static int cg_line(int rootfd, int mntfd, const char *dest, char *line, unsigned
 		log_debug("cgroup mount: no host hierarchy `%s`, skipping", host);
 		return 0;
 	}
-	if (cg_one(rootfd, mntfd, dest, name, ctrls, path, ro, newns, err) < 0)
+	rel = cg_below_mount_root(mountinfo, host, path);
+	if (cg_one(rootfd, mntfd, dest, name, ctrls, rel, ro, newns, err) < 0)
 		return -1;
 	return cg_links(mntfd, name, err);
 }
@@ -192,7 +216,7 @@ static int cg_v1(int rootfd, int target, const char *dest, const struct silo_mou
 				     .flags = CG_FLAGS, .data = data };
 	unsigned long ro = m->flags & MS_RDONLY;
 	autoclose int mnt = silo_mount_at(rootfd, dest, target, &a, err), dir = -1;
-	autofree char *text = NULL;
+	autofree char *text = NULL, *mountinfo = NULL;
 	char *save = NULL;
 
 	if (mnt < 0)
@@ -200,10 +224,11 @@ static int cg_v1(int rootfd, int target, const char *dest, const struct silo_mou
 	dir = openat(mnt, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return err_set(err, errno, "open `%s`", dest);
-	if (fd_read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &text, NULL, err) < 0)
+	if (fd_read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &text, NULL, err) < 0 ||
+	    fd_read_file_at(AT_FDCWD, "/proc/self/mountinfo", 16 << 20, &mountinfo, NULL, err) < 0)
 		return -1;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		if (cg_line(rootfd, dir, dest, l, ro, newns, err) < 0)
+		if (cg_line(rootfd, dir, dest, l, ro, newns, mountinfo, err) < 0)
 			return err_prefix(err, "cgroup mount on `%s`", dest);
 	if (ro && silo_mount_setflags(mnt, dest, MS_RDONLY, 0, 0, err) < 0)
 		return -1;
@@ -216,7 +241,7 @@ static int cg_v2(int rootfd, int target, const char *dest, const struct silo_mou
 	struct silo_mount_args a = { .source = "cgroup", .source_fd = -1,
 				     .flags = (m->flags & ~(MS_BIND | MS_REC)) | CG_FLAGS,
 				     .propagation = m->propagation, .data = m->data };
-	autofree char *text = NULL, *src = NULL;
+	autofree char *text = NULL, *src = NULL, *mountinfo = NULL, *rel = NULL;
 	autoclose int srcfd = -1, mnt = -1;
 	char *p;
 
@@ -229,7 +254,11 @@ static int cg_v2(int rootfd, int target, const char *dest, const struct silo_mou
 		if (!p)
 			return err_set(err, ENOENT, "no cgroup2 entry in `/proc/self/cgroup`");
 		p[strcspn(p, "\n")] = '\0';
-		src = xasprintf(CG_ROOT "%s", p + 3);
+		if (fd_read_file_at(AT_FDCWD, "/proc/self/mountinfo", 16 << 20, &mountinfo, NULL,
+				    err) < 0)
+			return -1;
+		rel = cg_below_mount_root(mountinfo, CG_ROOT, p + 3);
+		src = xasprintf(CG_ROOT "%s", rel);
 		srcfd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (srcfd < 0)
 			return err_set(err, errno, "open `%s`", src);
