@@ -140,12 +140,29 @@ static int count_preserved(const struct silo_create_opts *o, int *ret_listen, st
 	if (lf && *lf && (parse_int(lf, &listen) < 0 || listen < 0))
 		return err_set(err, 0, "invalid LISTEN_FDS `%s`", lf);
 	total = listen + o->preserve_fds;
-	for (int fd = 3; fd < 3 + total; fd++) {
+	if (silo_check_preserved_fds(total, err) < 0)
+		return -1;
+	*ret_listen = listen;
+	return total;
+}
+
+int silo_check_preserved_fds(int n, struct error *err)
+{
+	for (int fd = 3; fd < 3 + n; fd++) {
 		if (fcntl(fd, F_GETFD) < 0)
 			return err_set(err, errno, "unable to stat preserved-fd %d", fd);
 	}
-	*ret_listen = listen;
-	return total;
+	return n;
+}
+
+int silo_write_pid_file(const char *path, pid_t pid, struct error *err)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid); /* no newline: go-runc Atoi */
+
+	if (fd_write_file_atomic(path, buf, (size_t)n, 0644, err) < 0)
+		return err_prefix(err, "pid file");
+	return 0;
 }
 
 static int write_maps(const struct silo_spec *s, pid_t pid, struct error *err)
@@ -313,12 +330,8 @@ static int publish(struct creation *c, struct error *err)
 	silo_fault_point("state-written");
 	if (c->o->pidfd_socket && silo_send_pidfd(c->o->pidfd_socket, c->pid, err) < 0)
 		return -1;
-	if (c->o->pid_file) {
-		char buf[32];
-		int n = snprintf(buf, sizeof(buf), "%d", (int)c->pid); /* no newline: go-runc Atoi */
-		if (fd_write_file_atomic(c->o->pid_file, buf, (size_t)n, 0644, err) < 0)
-			return err_prefix(err, "pid file");
-	}
+	if (c->o->pid_file && silo_write_pid_file(c->o->pid_file, c->pid, err) < 0)
+		return -1;
 	return 0;
 }
 

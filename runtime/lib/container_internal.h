@@ -27,6 +27,11 @@ int silo_open_init_pidfd(const struct silo_state *st, struct error *err);
 /* Where create records the cgroup state until the state file is published. */
 #define PENDING_CGROUP "cgroup.pending"
 
+/* Every fd in 3..3+n-1 must be open (--preserve-fds); returns n. */
+int silo_check_preserved_fds(int n, struct error *err);
+/* The pid file engines read: decimal, no newline, written atomically. */
+int silo_write_pid_file(const char *path, pid_t pid, struct error *err);
+
 /* --pidfd-socket: send a pidfd of `pid` (runc >= 1.2, go-runc). */
 int silo_send_pidfd(const char *socket_path, pid_t pid, struct error *err);
 

@@ -154,16 +154,6 @@ static int ns_flags(const struct silo_spec *s)
 	return flags;
 }
 
-/* Check the fds to pass, like create does. */
-static int count_preserved(int n, struct error *err)
-{
-	for (int fd = 3; fd < 3 + n; fd++) {
-		if (fcntl(fd, F_GETFD) < 0)
-			return err_set(err, errno, "unable to stat preserved-fd %d", fd);
-	}
-	return n;
-}
-
 struct exec_run {
 	pid_t helper, pid;
 	int sock, master;
@@ -204,7 +194,7 @@ static int run_exec(const struct silo_exec_opts *o, struct opened *x, struct sil
 	if (pidfd < 0)
 		return -1;
 	ic.init_pidfd = pidfd;
-	ic.n_preserve = count_preserved(o->preserve_fds, err);
+	ic.n_preserve = silo_check_preserved_fds(o->preserve_fds, err);
 	if (ic.n_preserve < 0)
 		return -1;
 	bpf = silo_seccomp_compile(&spec->linux.seccomp, err);
@@ -270,12 +260,8 @@ int silo_container_exec(const struct silo_exec_opts *o, pid_t *ret_pid, int *ret
 		goto out;
 	if (o->pidfd_socket && silo_send_pidfd(o->pidfd_socket, r.pid, err) < 0)
 		goto out;
-	if (o->pid_file) {
-		char buf[32];
-		int n = snprintf(buf, sizeof(buf), "%d", (int)r.pid);
-		if (fd_write_file_atomic(o->pid_file, buf, (size_t)n, 0644, err) < 0)
-			goto out;
-	}
+	if (o->pid_file && silo_write_pid_file(o->pid_file, r.pid, err) < 0)
+		goto out;
 	*ret_pid = r.pid;
 	*ret_master = take_fd(&r.master);
 	ret = 0;
