@@ -52,7 +52,7 @@ static void client_watch(struct monitor *m, struct client *c)
 		cond |= G_IO_IN;
 	if (c->queued)
 		cond |= G_IO_OUT;
-	c->source = g_unix_fd_add(c->fd, cond, on_client, m);
+	c->source = mon_fd_add(c->fd, cond, on_client, m);
 }
 
 static void client_free(struct client *c)
@@ -229,7 +229,18 @@ void mon_attach_accept_pending(struct monitor *m)
 		accept_pending(m, m->attach->listen_fd);
 }
 
+static void broadcast_record(struct monitor *m, enum mon_stream s, const char *buf, size_t len);
+
+/* Each record carries at most MON_STDIO_BUF payload bytes (spec 5.3), whatever was read. */
 void mon_attach_broadcast(struct monitor *m, enum mon_stream s, const char *buf, size_t len)
+{
+	if (!m->attach)
+		return;
+	for (size_t pos = 0; pos < len; pos += MON_STDIO_BUF)
+		broadcast_record(m, s, buf + pos, MIN(len - pos, (size_t)MON_STDIO_BUF));
+}
+
+static void broadcast_record(struct monitor *m, enum mon_stream s, const char *buf, size_t len)
 {
 	GPtrArray *a = m->attach ? m->attach->clients : NULL;
 
@@ -331,7 +342,7 @@ int mon_attach_setup(struct monitor *m, struct error *err)
 		return -1;
 	if (bind_listener(m, err) < 0)
 		return -1;
-	m->attach->listen_source = g_unix_fd_add(m->attach->listen_fd, G_IO_IN, on_accept, m);
+	m->attach->listen_source = mon_fd_add(m->attach->listen_fd, G_IO_IN, on_accept, m);
 	return 0;
 }
 

@@ -147,7 +147,7 @@ static int fifo_open(struct monitor *m, struct fifo *f, const char *name, GUnixF
 	f->wfd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (f->wfd < 0)
 		return err_set(err, errno, "open `%s` for writing", path);
-	f->source = g_unix_fd_add(f->rfd, G_IO_IN, cb, m);
+	f->source = mon_fd_add(f->rfd, G_IO_IN, cb, m);
 	return 0;
 }
 

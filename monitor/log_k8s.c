@@ -177,10 +177,12 @@ void k8s_log_write(struct k8s_log *l, enum mon_stream s, const char *buf, size_t
 	batch_init(&b, ts, s);
 	g_string_truncate(l->rec, 0);
 	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - buf) : len;
+		/* a line longer than MON_STDIO_BUF becomes P records of that size, then the rest */
+		size_t span = MIN(len - pos, (size_t)MON_STDIO_BUF);
+		const char *nl = memchr(buf + pos, '\n', span);
+		size_t end = nl ? (size_t)(nl - buf) : pos + span;
 		batch_add(l, &b, !nl, buf + pos, end - pos);
-		pos = nl ? end + 1 : len;
+		pos = nl ? end + 1 : end;
 	}
 	batch_flush(l, &b);
 }

@@ -2,6 +2,7 @@
 /* silomon entry point: conmon-compatible command line, validation, start fd, daemonizing, and
  * the run/finish sequence around the glib main loop. Only main() ends the process. */
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -474,6 +475,9 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, early_term);
+	/* glib's signal thread would get a malloc arena of its own: one arena is plenty for a
+	 * process that mostly sleeps, and keeps an idle monitor's private memory small. */
+	mallopt(M_ARENA_MAX, 1);
 
 	rc = parse_args(argc, argv);
 	if (rc)

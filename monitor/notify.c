@@ -87,7 +87,7 @@ void mon_notify_setup(struct monitor *m)
 		return;
 	}
 	m->notify_fd = take_fd(&fd);
-	m->notify_source = g_unix_fd_add(m->notify_fd, G_IO_IN, on_notify, m);
+	m->notify_source = mon_fd_add(m->notify_fd, G_IO_IN, on_notify, m);
 }
 
 void mon_notify_free(struct monitor *m)

@@ -176,7 +176,7 @@ void mon_oom_watch(struct monitor *m)
 		fd_clear(&o->ctl_fd);
 		return;
 	}
-	o->source = g_unix_fd_add(o->evfd, G_IO_IN, on_oom_event, m);
+	o->source = mon_fd_add(o->evfd, G_IO_IN, on_oom_event, m);
 }
 
 void mon_oom_final_check(struct monitor *m)

@@ -82,7 +82,7 @@ int mon_reap_setup(struct monitor *m, struct error *err)
 	m->sigchld_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (m->sigchld_fd < 0)
 		return err_set(err, errno, "signalfd");
-	m->sigchld_source = g_unix_fd_add(m->sigchld_fd, G_IO_IN, on_signalfd, m);
+	m->sigchld_source = mon_fd_add(m->sigchld_fd, G_IO_IN, on_signalfd, m);
 	return 0;
 }
 
@@ -129,7 +129,7 @@ void mon_reap_watch_init(struct monitor *m)
 	}
 	g_hash_table_remove_all(m->early_exits);
 	if (m->init_pidfd >= 0)
-		m->pidfd_source = g_unix_fd_add(m->init_pidfd, G_IO_IN, on_pidfd, m);
+		m->pidfd_source = mon_fd_add(m->init_pidfd, G_IO_IN, on_pidfd, m);
 	else if (errno == ESRCH && kill(m->init_pid, 0) < 0)
 		init_exited(m, -1); /* already gone and not ours to reap */
 }

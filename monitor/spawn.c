@@ -65,7 +65,7 @@ static int console_socket_new(struct monitor *m, struct error *err)
 	    listen(m->console_listen_fd, 128) < 0)
 		return err_set(err, errno, "listen on console socket `%s`", path);
 	m->console_path = g_steal_pointer(&path);
-	m->console_source = g_unix_fd_add(m->console_listen_fd, G_IO_IN, on_console, m);
+	m->console_source = mon_fd_add(m->console_listen_fd, G_IO_IN, on_console, m);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The lifecycle state machine: callbacks report events here and mon_transition() decides what
  * happens next. It is the only writer of m->state; it never exits the process. */
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -86,6 +87,9 @@ static void runtime_succeeded(struct monitor *m)
 	mon_oom_watch(m);
 	mon_timeout_arm(m);
 	mon_reap_watch_init(m); /* may report EV_CONTAINER_EXITED right away */
+	/* Set-up is over (options, the runtime's output, its pid file): hand the freed heap back
+	 * before the container's long life, where an idle monitor only holds what it uses. */
+	malloc_trim(0);
 }
 
 static void timed_out(struct monitor *m)

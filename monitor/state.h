@@ -12,7 +12,8 @@
 
 #include "util.h"
 
-#define MON_STDIO_BUF 8192	 /* max bytes per read of container output = attach payload */
+#define MON_STDIO_BUF 8192	 /* max bytes of a log record's content = attach payload */
+#define MON_STDIO_BURST 65536 /* max bytes per read while output streams (stdio.c) */
 #define MON_STDIN_MAX (64 * 1024) /* input buffered for the container before back-pressure */
 
 enum mon_state {
@@ -86,6 +87,9 @@ struct monitor {
 	GByteArray *stdin_buf; /* pending input for the container */
 	bool stdin_close_pending;
 	bool output_paused; /* an attach client is behind: container output not read */
+	char *burst;	    /* MON_STDIO_BURST bytes while output streams, else NULL (stdio.c) */
+	bool burst_used;    /* read into since the last idle check */
+	guint burst_timer;
 	int console_listen_fd;
 	char *console_path;
 	guint console_source;

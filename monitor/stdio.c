@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Container stdio: reads output in chunks of at most MON_STDIO_BUF bytes and hands each chunk to
- * the log drivers, then the attach clients; buffers input for the container's stdin (pipe or pty)
+/* Container stdio: reads output (MON_STDIO_BUF bytes at a time, MON_STDIO_BURST while it
+ * streams) and hands each chunk to the log drivers, then the attach clients; buffers input for the container's stdin (pipe or pty)
  * with back-pressure on the attach clients. Never blocks the loop. */
 #include <poll.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
@@ -17,6 +18,7 @@
 
 #define DRAIN_MAX_MS 2000 /* bound for collecting output after the container exited */
 #define TTY_REARM_MS 100
+#define BURST_IDLE_MS 1000 /* a burst buffer unused this long goes back to the kernel */
 
 static void dispatch(struct monitor *m, enum mon_stream s, const char *buf, size_t len)
 {
@@ -36,15 +38,58 @@ static void output_close(struct monitor *m, int idx)
 	fd_clear(&o->fd);
 }
 
+/* Streaming output: once a read fills MON_STDIO_BUF, later reads use a MON_STDIO_BURST buffer
+ * (8x fewer reads and log writes per MB). It is mapped on demand and unmapped when output has
+ * been quiet for BURST_IDLE_MS, so an idle monitor keeps none of it. */
+static void burst_release(struct monitor *m)
+{
+	if (m->burst_timer)
+		g_source_remove(m->burst_timer);
+	m->burst_timer = 0;
+	if (m->burst)
+		munmap(m->burst, MON_STDIO_BURST);
+	m->burst = NULL;
+}
+
+static gboolean burst_idle_check(gpointer data)
+{
+	struct monitor *m = data;
+
+	if (m->burst_used) {
+		m->burst_used = false;
+		return G_SOURCE_CONTINUE;
+	}
+	m->burst_timer = 0;
+	burst_release(m);
+	return G_SOURCE_REMOVE;
+}
+
+static void burst_start(struct monitor *m)
+{
+	void *p = mmap(NULL, MON_STDIO_BURST, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return; /* keep reading MON_STDIO_BUF at a time */
+	m->burst = p;
+	m->burst_used = true;
+	m->burst_timer = g_timeout_add(BURST_IDLE_MS, burst_idle_check, m);
+}
+
 /* One read; returns 1 on data, 0 on "nothing now", -1 on EOF (the fd is then closed). */
 static int read_once(struct monitor *m, int idx)
 {
 	struct mon_output *o = &m->out[idx];
-	char buf[MON_STDIO_BUF];
-	ssize_t n = read(o->fd, buf, sizeof(buf));
+	char small[MON_STDIO_BUF];
+	char *buf = m->burst ? m->burst : small;
+	size_t cap = m->burst ? MON_STDIO_BURST : sizeof(small);
+	ssize_t n = read(o->fd, buf, cap);
 
 	if (n > 0) {
 		dispatch(m, o->stream, buf, (size_t)n);
+		if (m->burst)
+			m->burst_used = true;
+		else if ((size_t)n == cap)
+			burst_start(m);
 		return 1;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -91,7 +136,7 @@ static void watch_output(struct monitor *m, int idx)
 	if (o->fd < 0 || o->source || m->output_paused)
 		return;
 	fd_set_nonblock(o->fd, true);
-	o->source = g_unix_fd_add(o->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, idx ? on_stderr : on_stdout, m);
+	o->source = mon_fd_add(o->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, idx ? on_stderr : on_stdout, m);
 }
 
 static gboolean rearm_tty(gpointer data)
@@ -178,6 +223,7 @@ void mon_stdio_close(struct monitor *m)
 {
 	output_close(m, 0);
 	output_close(m, 1);
+	burst_release(m);
 	stdin_close_now(m);
 }
 
@@ -198,7 +244,7 @@ static void stdin_flush(struct monitor *m)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
 			if (!m->stdin_source)
-				m->stdin_source = g_unix_fd_add(m->stdin_fd, G_IO_OUT, on_stdin_writable, m);
+				m->stdin_source = mon_fd_add(m->stdin_fd, G_IO_OUT, on_stdin_writable, m);
 			return;
 		}
 		mon_debug("write to container stdin: %s; dropping input", strerror(errno));

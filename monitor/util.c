@@ -141,6 +141,21 @@ void fd_close_from(int from, bool cloexec_only)
 	}
 }
 
+/* g_unix_fd_add, minus two eventfd writes and a read per dispatch: glib takes a source that
+ * cannot recurse out of the poll set while its callback runs and puts it back afterwards,
+ * waking its own loop each time. We never nest main loops, so nothing can recurse. */
+guint mon_fd_add(int fd, GIOCondition cond, GUnixFDSourceFunc fn, gpointer data)
+{
+	GSource *src = g_unix_fd_source_new(fd, cond);
+	guint id;
+
+	g_source_set_can_recurse(src, TRUE);
+	g_source_set_callback(src, (GSourceFunc)(void (*)(void))fn, data, NULL);
+	id = g_source_attach(src, NULL);
+	g_source_unref(src);
+	return id;
+}
+
 int fd_set_nonblock(int fd, bool on)
 {
 	int fl = fcntl(fd, F_GETFL);

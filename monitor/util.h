@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <glib.h>
+#include <glib-unix.h>
 
 struct error {
 	int errnum;
@@ -54,6 +55,7 @@ ssize_t write_all(int fd, const void *buf, size_t len);
  * close_range(2) with a fallback loop for kernels older than 5.9/5.11. */
 void fd_close_from(int from, bool cloexec_only);
 int fd_set_nonblock(int fd, bool on);
+guint mon_fd_add(int fd, GIOCondition cond, GUnixFDSourceFunc fn, gpointer data);
 int fd_set_cloexec(int fd, bool on);
 /* Strict decimal parse of a whole string. */
 int parse_int64(const char *s, int64_t *ret);

@@ -35,6 +35,17 @@ TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}[+-][0-9]
 	[ "$(cat "$T/shape")" = "$(printf 'P 8192\nF 1808')" ]
 }
 
+@test "log: a 1 MB write (read in 64 KiB bursts) keeps records <= 8192 bytes and exact" {
+	# 25 lines of 40000 bytes in one write: the first read fills 8 KiB, later reads 64 KiB
+	FAKE_CMD='python3 -c "import os, sys; d = b\"\".join(bytes([97 + i]) * 40000 + b\"\\n\" for i in range(25)); sys.stdout.buffer.write(d)"' \
+		run harness -- "${BASE[@]}"
+	awk '{ if (length($4) > 8192) bad = 1 } END { exit bad }' "$T/ctr.log"
+	awk '{ c = substr($0, index($0, $3) + 2); if ($3 == "P") { buf = buf c } else { print buf c; buf = "" } }' \
+		"$T/ctr.log" >"$T/joined"
+	python3 -c "import sys; sys.stdout.buffer.write(b''.join(bytes([97 + i]) * 40000 + b'\\n' for i in range(25)))" |
+		cmp - "$T/joined"
+}
+
 @test "log: nothing lost: 5 MB of numbered lines arrive complete and in order" {
 	FAKE_CMD='seq 1 700000' run harness -- "${BASE[@]}"
 	k8s_content "$T/ctr.log" | awk 'BEGIN { p = "" } /^[0-9]*$/ { printf "%s", $0; next } { printf "%s\n", $0 }' >/dev/null
