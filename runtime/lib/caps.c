@@ -33,18 +33,21 @@
  * probe the bounding set (PR_CAPBSET_READ fails with EINVAL past the last one). */
 static int cap_last(void)
 {
+	static int cached = -1; /* the kernel's, so fixed for the life of the process */
 	struct error ignored = { 0 };
 	autofree char *buf = NULL;
 	int last = -1;
 
+	if (cached >= 0)
+		return cached;
 	if (fd_read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", 32, &buf, NULL, &ignored) == 0) {
 		buf[strcspn(buf, "\n")] = '\0';
 		if (parse_int(buf, &last) == 0 && last >= 0 && last < 64)
-			return last;
+			return (cached = last);
 	}
 	for (last = 0; last < 63 && prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) >= 0; last++)
 		;
-	return last;
+	return (cached = last);
 }
 
 static const char *cap_label(int cap, char *buf, size_t len)
@@ -76,17 +79,17 @@ int silo_caps_drop_bounding(const struct silo_caps *caps, struct error *err)
 	uint64_t keep = known_only(caps->sets[SILO_CAP_BOUNDING], last, "bounding");
 	char buf[32];
 
+	/* Dropping a cap that is not in the set succeeds too: no need to read it first. */
 	for (int cap = 0; cap <= last; cap++) {
 		if (keep & BIT(cap))
 			continue;
-		int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-		if (r == 0)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
 			continue;
-		if (r < 0 && errno == EINVAL)
+		if (errno == EINVAL)
 			break; /* past the kernel's last cap after all */
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-			return err_set(err, errno, "drop `%s` from the bounding set",
-				       cap_label(cap, buf, sizeof(buf)));
+		if (errno == EPERM && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 0)
+			continue; /* no CAP_SETPCAP, but nothing to drop */
+		return err_set(err, errno, "drop `%s` from the bounding set", cap_label(cap, buf, sizeof(buf)));
 	}
 	return 0;
 }
@@ -95,7 +98,9 @@ struct cap_state {
 	uint64_t eff, prm, inh, bnd;
 };
 
-static int read_state(int last, struct cap_state *st, struct error *err)
+/* The bounding bit is read only for the caps in bnd_of (one prctl each): grantable() needs it
+ * for requested inheritable caps alone. */
+static int read_state(int last, uint64_t bnd_of, struct cap_state *st, struct error *err)
 {
 	cap_t cur = cap_get_proc();
 
@@ -111,7 +116,7 @@ static int read_state(int last, struct cap_state *st, struct error *err)
 			st->prm |= BIT(cap);
 		if (cap_get_flag(cur, cap, CAP_INHERITABLE, &v) == 0 && v == CAP_SET)
 			st->inh |= BIT(cap);
-		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+		if ((bnd_of & BIT(cap)) && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
 			st->bnd |= BIT(cap);
 	}
 	cap_free(cur);
@@ -217,7 +222,7 @@ int silo_caps_apply(const struct silo_caps *caps, struct error *err)
 	req.eff = known_only(caps->sets[SILO_CAP_EFFECTIVE], last, "effective");
 	req.prm = known_only(caps->sets[SILO_CAP_PERMITTED], last, "permitted");
 	req.inh = known_only(caps->sets[SILO_CAP_INHERITABLE], last, "inheritable");
-	if (read_state(last, &cur, err) < 0)
+	if (read_state(last, req.inh, &cur, err) < 0)
 		return -1;
 	want = req;
 	grantable(&cur, &want);

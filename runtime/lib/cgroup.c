@@ -158,6 +158,9 @@ static int load_hierarchies(struct cgroup_ctx *c, struct error *err)
 	size_t cap = 0;
 	if (!f)
 		return err_set(err, errno, "open `/proc/self/mountinfo`");
+	/* stdio would read /proc's st_blksize (1 KiB) at a time: a host with many mounts
+	 * (every running container has a few) costs a read each */
+	setvbuf(f, NULL, _IOFBF, 64 * 1024);
 	while (getline(&line, &cap, f) > 0)
 		mountinfo_line(c, line);
 	if (c->n == 0)
@@ -289,7 +292,9 @@ static int remove_hier(struct cgroup_hier *h, int retries, struct error *err)
 	autofree char *full = cgroup_file(h, NULL);
 	if (h->created <= 0)
 		return 0;
-	if (rmdir_children(full, 0, retries, err) < 0)
+	/* Usually empty and without sub-cgroups: one rmdir. Else walk what the container made. */
+	if (rmdir(full) < 0 && errno != ENOENT &&
+	    (rmdir_children(full, 0, retries, err) < 0 || rmdir_retry(full, retries, err) < 0))
 		return -1;
 	for (int i = 0; i < h->created; i++) {
 		/* An ancestor silo created (/libpod_parent) may hold other containers by now. */
@@ -297,8 +302,6 @@ static int remove_hier(struct cgroup_hier *h, int retries, struct error *err)
 			log_debug("rmdir `%s`: %m, leaving it", full);
 			break;
 		}
-		if (i == 0 && rmdir_retry(full, retries, err) < 0)
-			return -1;
 		char *slash = strrchr(full, '/');
 		if (!slash || (size_t)(slash - full) <= strlen(h->mnt))
 			break;
@@ -587,6 +590,13 @@ static int ctx_signal_all(struct cgroup_ctx *c, int sig, struct error *err)
 	}
 	if (!can_freeze(c))
 		return signal_each(c, sig, err);
+	/* Nothing left (the usual case once a pid namespace's init is gone): no freeze needed. */
+	autofree pid_t *pids = NULL;
+	size_t n = 0;
+	if (ctx_pids(c, &pids, &n, err) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
 	if (ops_of(c)->is_frozen(c, &was_frozen, err) < 0 ||
 	    (!was_frozen && ops_of(c)->freeze(c, true, err) < 0))
 		return -1;

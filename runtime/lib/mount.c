@@ -112,7 +112,8 @@ static int setattr(int fd, unsigned flags, uint64_t set, uint64_t clr)
 int silo_mount_setflags(int mnt_fd, const char *dest, unsigned long set, unsigned long clear,
 			int recursive, struct error *err)
 {
-	unsigned long locked = silo_mount_locked_flags(mnt_fd), cur;
+	/* locked flags only matter to what is cleared (reading them costs a uid_map read) */
+	unsigned long locked = clear ? silo_mount_locked_flags(mnt_fd) : 0, cur;
 	uint64_t clr_attr;
 	char p[64];
 
@@ -125,6 +126,7 @@ int silo_mount_setflags(int mnt_fd, const char *dest, unsigned long set, unsigne
 	if (errno != ENOSYS || recursive)
 		return err_set(err, errno, "set mount attributes on `%s`", dest);
 	/* Without mount_setattr: a bind remount must restate every flag it keeps. */
+	locked = silo_mount_locked_flags(mnt_fd);
 	cur = current_flags(mnt_fd);
 	if (set & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME))
 		cur &= ~(MS_NOATIME | MS_STRICTATIME | MS_RELATIME);
