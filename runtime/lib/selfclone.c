@@ -39,13 +39,13 @@ static off_t image_size(int fd, off_t file_size)
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELF_CLASS_NATIVE ||
 	    eh.e_phentsize != sizeof(ElfW(Phdr)) || eh.e_phnum == 0 || eh.e_phnum > 64)
 		return file_size;
+	ElfW(Phdr) ph[64];
+	ssize_t want = (ssize_t)(eh.e_phnum * sizeof(ph[0]));
+	if (pread(fd, ph, (size_t)want, (off_t)eh.e_phoff) != want)
+		return file_size;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		ElfW(Phdr) ph;
-		off_t off = (off_t)(eh.e_phoff + i * sizeof(ph));
-		if (pread(fd, &ph, sizeof(ph), off) != (ssize_t)sizeof(ph))
-			return file_size;
-		if ((off_t)(ph.p_offset + ph.p_filesz) > end)
-			end = (off_t)(ph.p_offset + ph.p_filesz);
+		if ((off_t)(ph[i].p_offset + ph[i].p_filesz) > end)
+			end = (off_t)(ph[i].p_offset + ph[i].p_filesz);
 	}
 	return end > 0 && end <= file_size ? end : file_size;
 }
