@@ -59,11 +59,18 @@ void silo_criu_args_free(struct silo_criu_args *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/* Sets errno when false. */
 static bool executable(const char *path)
 {
 	struct stat sb;
 
-	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0;
+	if (stat(path, &sb) < 0)
+		return false;
+	if (!S_ISREG(sb.st_mode)) {
+		errno = EACCES;
+		return false;
+	}
+	return access(path, X_OK) == 0;
 }
 
 int silo_criu_find(const char *arg, char **ret_path, struct error *err)
@@ -74,7 +81,7 @@ int silo_criu_find(const char *arg, char **ret_path, struct error *err)
 
 	if (arg) {
 		if (!executable(arg))
-			return err_set(err, errno ? errno : EACCES, "--criu `%s`", arg);
+			return err_set(err, errno, "--criu `%s`", arg);
 		*ret_path = xstrdup(arg);
 		return 0;
 	}
@@ -106,9 +113,7 @@ bool silo_criu_cgroups_mode_valid(const char *mode)
 	return false;
 }
 
-/* The first line of criu's output or log that reports an error, without criu's
- * "(hh.mmmmmm) Error (file:line): " prefix; NULL if none. */
-static char *first_error(const char *text)
+char *silo_criu_first_error(const char *text)
 {
 	for (const char *l = text; l && *l;) {
 		const char *end = strchrnul(l, '\n');
@@ -173,7 +178,7 @@ int silo_criu_check(const char *criu, struct error *err)
 	if (status == 0)
 		return 0;
 	kernel_release(rel, sizeof(rel));
-	why = first_error(out);
+	why = silo_criu_first_error(out);
 	if (status == 127)
 		return err_set(err, 0, "cannot execute criu `%s`", criu);
 	/* The one known cause on current kernels deserves a hint. */
@@ -224,7 +229,7 @@ static int criu_failed(const struct silo_criu_opts *o, const char *verb, const c
 	struct error ignored;
 
 	if (fd_read_file_at(AT_FDCWD, path, CRIU_OUTPUT_MAX, &text, NULL, &ignored) == 0)
-		why = first_error(text);
+		why = silo_criu_first_error(text);
 	if (status == 127)
 		return err_set(err, 0, "cannot execute criu `%s`", o->criu);
 	return err_set(err, 0, "criu %s failed (status %d): %s (log: `%s`)", verb, status,

@@ -50,6 +50,9 @@ int silo_criu_find(const char *arg, char **ret_path, struct error *err);
 /* Run `criu check`: fails, naming the reason criu gives (first error line), when criu
  * cannot work on this kernel, e.g. CRIU < 4.1 on x86 Linux >= 6.13 (vvar_vclock). */
 int silo_criu_check(const char *criu, struct error *err);
+/* The first line of criu's output or log that reports an error, without criu's
+ * "(hh.mmmmmm) Error (file:line): " prefix (malloc'd); NULL if none. */
+char *silo_criu_first_error(const char *text);
 /* Whether `mode` is a --manage-cgroups-mode criu knows. */
 bool silo_criu_cgroups_mode_valid(const char *mode);
 
