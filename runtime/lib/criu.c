@@ -85,8 +85,8 @@ int silo_criu_find(const char *arg, char **ret_path, struct error *err)
 		*ret_path = xstrdup(arg);
 		return 0;
 	}
-	/* $PATH first (tests hide criu by trimming it), then where Debian puts it, for
-	 * callers such as podman's cleanup that run us with a minimal PATH. */
+	/* $PATH only (tests hide criu by trimming it); with no PATH at all, where Debian
+	 * puts it (/usr/sbin is missing from some callers' defaults). */
 	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
 		autofree char *p = xasprintf("%s/criu", *d ? d : ".");
 		if (executable(p)) {
