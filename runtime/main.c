@@ -39,7 +39,8 @@ static const struct command {
 	{ "events", cmd_events, 0, "print resource usage statistics (--stats, --interval)" },
 	{ "spec", cmd_spec, 0, "write a starter config.json" },
 	{ "features", cmd_features, 0, "print the features this runtime implements (JSON)" },
-	{ "checkpoint", cmd_checkpoint, 0, "checkpoint a container (not supported)" },
+	{ "checkpoint", cmd_checkpoint, 0, "dump a running container with CRIU" },
+	{ "restore", cmd_restore, 0, "create a container from a bundle and a CRIU checkpoint" },
 };
 
 static void usage(FILE *f)
@@ -57,7 +58,7 @@ static void usage(FILE *f)
 		   "  --systemd-cgroup         cgroupsPath is slice:prefix:name\n"
 		   "  --cgroup-manager M       cgroupfs, systemd or disabled\n"
 		   "  --rootless true|false|auto  tolerate cgroups we cannot write (default auto)\n"
-		   "  --criu PATH              accepted and ignored (runc compatibility)\n"
+		   "  --criu PATH              the criu binary (default: criu on $PATH)\n"
 		   "  -v, --version            print the version\n"
 		   "  -h, --help               this help\n");
 }
@@ -69,7 +70,7 @@ static void version(void)
 }
 
 struct globals {
-	const char *root, *log, *log_format;
+	const char *root, *log, *log_format, *criu;
 	const char *rootless; /* "true", "false", "auto" or NULL (= auto) */
 	bool debug;
 	unsigned cgroup_flags;
@@ -153,7 +154,7 @@ static int parse_globals(int argc, char **argv, struct globals *g)
 				return -1;
 			}
 			break;
-		case O_CRIU: break; /* deprecated in runc; accepted and ignored */
+		case O_CRIU: g->criu = optarg; break;
 		case 'v': version(); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
@@ -194,8 +195,8 @@ int main(int argc, char **argv)
 		g.cgroup_flags |= SILO_CGROUP_ROOTLESS;
 	go.cgroup_flags = g.cgroup_flags;
 	go.debug = g.debug;
-	if (strcmp(cmd->name, "spec") && strcmp(cmd->name, "features") &&
-	    strcmp(cmd->name, "checkpoint")) {
+	go.criu = g.criu;
+	if (strcmp(cmd->name, "spec") && strcmp(cmd->name, "features")) {
 		char *root;
 		if (silo_state_root(g.root, &root, &err) < 0)
 			return cmd_fail(&err);

@@ -3,7 +3,7 @@
 # Installed as share/bash-completion/completions/silo; works with or without the
 # bash-completion package. Container ids come from `silo [--root R] list -q`.
 
-_silo_verbs="create start run exec state kill delete list ps pause resume update events spec features checkpoint"
+_silo_verbs="create start run exec state kill delete list ps pause resume update events spec features checkpoint restore"
 _silo_global_opts="--root --log --log-format --log-level --debug --systemd-cgroup --cgroup-manager --rootless --criu -v --version -h --help"
 # global options that take a value
 _silo_global_argopts="--root --log --log-format --log-level --cgroup-manager --rootless --criu"
@@ -22,6 +22,8 @@ _silo_opts()
 	update) echo "-r --resources --memory --memory-reservation --memory-swap --kernel-memory --kernel-memory-tcp --cpu-period --cpu-quota --cpu-burst --cpu-share --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --l3-cache-schema --mem-bw-schema" ;;
 	events) echo "--stats --interval" ;;
 	spec) echo "-b --bundle --rootless" ;;
+	checkpoint) echo "--image-path --work-path --parent-path --leave-running --tcp-established --ext-unix-sk --shell-job --file-locks --pre-dump --auto-dedup --manage-cgroups-mode -h --help" ;;
+	restore) echo "-b --bundle --image-path --work-path -d --detach --pid-file --console-socket --no-subreaper --no-pivot --no-new-keyring --tcp-established --ext-unix-sk --shell-job --file-locks --auto-dedup --manage-cgroups-mode --lsm-profile --lsm-mount-context -h --help" ;;
 	esac
 }
 
@@ -34,6 +36,8 @@ _silo_argopts()
 	update) _silo_opts update ;;
 	events) echo "--interval" ;;
 	spec) echo "-b --bundle" ;;
+	checkpoint) echo "--image-path --work-path --parent-path --manage-cgroups-mode" ;;
+	restore) echo "-b --bundle --image-path --work-path --pid-file --console-socket --manage-cgroups-mode --lsm-profile --lsm-mount-context" ;;
 	esac
 }
 
@@ -143,7 +147,8 @@ _silo()
 	argopts=$(_silo_argopts "$verb")
 	if _silo_has_word "$prev" $argopts; then
 		case $prev in
-		-b | --bundle) _silo_files -d ;;
+		-b | --bundle | --image-path | --work-path | --parent-path) _silo_files -d ;;
+		--manage-cgroups-mode) COMPREPLY=($(compgen -W "soft full strict ignore" -- "$cur")) ;;
 		--config | --pid-file | --console-socket | --pidfd-socket | -p | --process) _silo_files ;;
 		-r | --resources) _silo_files ;;
 		-f | --format) COMPREPLY=($(compgen -W "table json" -- "$cur")) ;;
@@ -183,7 +188,7 @@ _silo()
 		return
 	fi
 	case $verb in
-	start | state | delete | pause | resume | update | events)
+	start | state | delete | pause | resume | update | events | checkpoint)
 		((npos == 0)) && _silo_ids
 		;;
 	kill)
@@ -205,7 +210,7 @@ _silo()
 			_silo_files
 		fi
 		;;
-	create | run | list | spec | features | checkpoint) ;;
+	create | run | list | spec | features | restore) ;;
 	esac
 }
 

@@ -193,6 +193,53 @@ pause_counter() { cat "$(pm inspect --format '{{.GraphDriver.Data.MergedDir}}' "
 	pm rm -f -t 0 "$name" >/dev/null
 }
 
+# criu is usable: installed and `criu check` passes on this kernel.
+criu_works() { command -v criu >/dev/null && criu check >/dev/null 2>&1; }
+
+@test "podman: container checkpoint with a CRIU that cannot run here fails clearly, the container runs on" {
+	command -v criu >/dev/null || skip "criu is not installed"
+	! criu_works || skip "criu works on this kernel (the next test covers it)"
+	local name n1
+	name=$(uname_for ckfail)
+	pm run -d --name "$name" "$IMG" sh -c \
+		'i=0; while :; do i=$((i+1)); echo $i >/tmp/n.new; mv /tmp/n.new /tmp/n; sleep 0.05; done' >/dev/null
+	wait_until 10 pause_counter "$name"
+	run pm container checkpoint "$name"
+	[ "$status" -ne 0 ]
+	if [[ $(basename "$ENGINE_RUNTIME") == silo ]]; then
+		assert_output_contains "CRIU cannot checkpoint/restore on this kernel"
+	fi
+	run pm inspect --format '{{.State.Status}}' "$name"
+	assert_eq "$output" running
+	n1=$(pause_counter "$name")
+	wait_until 10 sh -c "[ \"\$(cat '$(pm inspect --format '{{.GraphDriver.Data.MergedDir}}' "$name")/tmp/n')\" -gt $n1 ]"
+	pm rm -f -t 0 "$name" >/dev/null
+}
+
+@test "podman: container checkpoint + restore (silomon --restore): the counter continues" {
+	criu_works || skip "criu check fails here: $(criu check 2>&1 | grep -m1 Error || echo 'criu is not installed')"
+	local name n1 dir
+	name=$(uname_for ckpt)
+	pm run -d --name "$name" "$IMG" sh -c \
+		'i=0; while :; do i=$((i+1)); echo $i >/tmp/n.new; mv /tmp/n.new /tmp/n; sleep 0.05; done' >/dev/null
+	wait_until 10 pause_counter "$name"
+	run pm container checkpoint "$name"
+	assert_status 0
+	run pm inspect --format '{{.State.Status}}' "$name"
+	assert_eq "$output" exited
+	run pm container restore "$name"
+	assert_status 0
+	run pm inspect --format '{{.State.Status}}' "$name"
+	assert_eq "$output" running
+	n1=$(pause_counter "$name")
+	[ "$n1" -gt 1 ]
+	dir=$(pm inspect --format '{{.GraphDriver.Data.MergedDir}}' "$name")
+	wait_until 10 sh -c "[ \"\$(cat '$dir/tmp/n')\" -gt $n1 ]"
+	"$ENGINE_RUNTIME" state "$(pm inspect --format '{{.Id}}' "$name")" | jq -e '.status == "running"'
+	run pm rm -f -t 0 "$name"
+	assert_status 0
+}
+
 @test "podman: top lists the container's processes" {
 	local name
 	name=$(uname_for top)

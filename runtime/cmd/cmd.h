@@ -12,6 +12,7 @@ struct error;
 struct gopts {
 	const char *root;      /* resolved state root */
 	unsigned cgroup_flags; /* enum silo_cgroup_flags */
+	const char *criu;      /* --criu PATH or NULL */
 	bool debug;
 };
 
@@ -44,5 +45,6 @@ int cmd_pause(const struct gopts *g, int argc, char **argv);
 int cmd_resume(const struct gopts *g, int argc, char **argv);
 int cmd_ps(const struct gopts *g, int argc, char **argv);
 int cmd_checkpoint(const struct gopts *g, int argc, char **argv);
+int cmd_restore(const struct gopts *g, int argc, char **argv);
 
 #endif

@@ -114,10 +114,3 @@ int cmd_resume(const struct gopts *g, int argc, char **argv)
 		return 1;
 	return silo_container_pause(g->root, id, false, &err) < 0 ? cmd_fail(&err) : 0;
 }
-
-int cmd_checkpoint(const struct gopts *g, int argc, char **argv)
-{
-	/* podman probes `checkpoint --help`: it must fail while C/R is not implemented. */
-	fprintf(stderr, "silo: checkpoint/restore is not supported yet\n");
-	return 1;
-}

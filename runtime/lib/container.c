@@ -52,7 +52,7 @@ struct creation {
 	int master;
 };
 
-static void rfc3339_now(char *buf, size_t len)
+void silo_rfc3339_now(char *buf, size_t len)
 {
 	struct timespec ts;
 	struct tm tm;
@@ -321,7 +321,7 @@ static int publish(struct creation *c, struct error *err)
 				 .annotations = s->annotations.v, .n_annotations = s->annotations.n };
 	char created[64];
 
-	rfc3339_now(created, sizeof(created));
+	silo_rfc3339_now(created, sizeof(created));
 	st.created = created;
 	if (silo_proc_start_time(c->pid, &st.start_time) < 0)
 		return err_set(err, ESRCH, "container init exited during setup");

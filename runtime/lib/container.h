@@ -82,4 +82,29 @@ struct silo_exec_opts {
 int silo_container_exec(const struct silo_exec_opts *o, pid_t *ret_pid, int *ret_master,
 			struct error *err);
 
+/* checkpoint and restore through CRIU (criu.h); flags are enum silo_criu_flags. */
+struct silo_cr_opts {
+	const char *root;
+	const char *id;
+	const char *criu;           /* --criu PATH or NULL: criu on $PATH */
+	const char *image_path;     /* NULL: ./checkpoint */
+	const char *work_path;      /* NULL: the image path */
+	const char *parent_path;    /* checkpoint: previous pre-dump, relative to image_path */
+	const char *manage_cgroups_mode;
+	unsigned flags;
+	/* restore only */
+	const char *bundle;         /* NULL: cwd */
+	const char *pid_file;
+	const char *lsm_profile;
+	const char *lsm_mount_context;
+	unsigned cgroup_flags;      /* enum silo_cgroup_flags */
+};
+
+/* Dump a running container's processes. Unless leave-running or pre-dump, the
+ * container is deleted afterwards (its processes are gone), as runc does. */
+int silo_container_checkpoint(const struct silo_cr_opts *o, struct error *err);
+/* Create container `id` from a bundle and a checkpoint: restored, it is running, with
+ * its state, cgroup and pid as after create + start. *ret_pid: the init (our child). */
+int silo_container_restore(const struct silo_cr_opts *o, pid_t *ret_pid, struct error *err);
+
 #endif

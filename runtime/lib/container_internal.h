@@ -7,6 +7,7 @@
 #include "state.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct error;
@@ -31,6 +32,9 @@ int silo_open_init_pidfd(const struct silo_state *st, struct error *err);
 int silo_check_preserved_fds(int n, struct error *err);
 /* The pid file engines read: decimal, no newline, written atomically. */
 int silo_write_pid_file(const char *path, pid_t pid, struct error *err);
+
+/* The current time in RFC 3339 with nanoseconds (the state's `created`). */
+void silo_rfc3339_now(char *buf, size_t len);
 
 /* --pidfd-socket: send a pidfd of `pid` (runc >= 1.2, go-runc). */
 int silo_send_pidfd(const char *socket_path, pid_t pid, struct error *err);
