@@ -112,6 +112,7 @@ check:
 	-@contrib/tests/run 2>&1 | tee $(RESULTS)/contrib.log
 	-@$(MAKE) --no-print-directory oci-tests 2>&1 | tee $(RESULTS)/oci-tests.log
 	-@if [ -x oci-tests/engines/run ]; then oci-tests/engines/run 2>&1 | tee $(RESULTS)/engines.log; fi
+	-@runtime/tests/weaken/run --short 2>&1 | tee $(RESULTS)/weaken.log
 	@contrib/sum-results $(RESULTS)/*.log
 
 # Stress (hostile bundles, load, faults); `make check` runs its --short form.
@@ -143,6 +144,31 @@ integration: runtime/silo
 
 engine-tests: all
 	oci-tests/engines/run
+
+# Test-only builds with CVE defences disabled, for runtime/tests/weaken/run: NAME is one
+# switch (SILO_WEAKEN_NAME in runtime/lib/*.c) or several joined by `+`. Only the files
+# naming a switch are recompiled, into build/weaken/NAME/; runtime/silo is left alone.
+build/weaken/%/silo: $(RT_CMD_OBJS) $(RT_LIB)
+	@mkdir -p $(@D)
+	@set -e; defs=; srcs=; objs=; \
+	for w in $(subst +, ,$*); do \
+		f=$$(grep -lw "SILO_WEAKEN_$$w" $(RT_LIB_SRCS)) || \
+			{ echo "no switch SILO_WEAKEN_$$w in runtime/lib" >&2; exit 1; }; \
+		defs="$$defs -DSILO_WEAKEN_$$w"; srcs="$$srcs $$f"; \
+	done; \
+	for f in $$(printf '%s\n' $$srcs | sort -u); do \
+		o=$(@D)/$$(basename $$f .c).o; objs="$$objs $$o"; \
+		$(CC) $(CPPFLAGS) -iquote runtime/lib -iquote runtime $(RT_CFLAGS) $(CFLAGS) $(HARDEN) \
+			$(WARN) $$defs -c -o $$o $$f; \
+	done; \
+	cp $(RT_LIB) $(@D)/libsilo.a && $(AR) rs $(@D)/libsilo.a $$objs; \
+	$(CC) $(LDFLAGS) $(LDHARDEN) -o $@ $(RT_CMD_OBJS) $(@D)/libsilo.a $(RT_LINK_LIBS)
+
+# CVE tests against builds without their defence: each must fail (`make check` runs the
+# --short form: no baseline runs, no slow cases).
+.PHONY: weaken-check
+weaken-check: runtime/silo oci-tests/init oci-tests/recvtty
+	runtime/tests/weaken/run
 
 bench: all
 	contrib/bench/run $(if $(QUICK),--quick)

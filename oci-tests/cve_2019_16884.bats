@@ -24,3 +24,14 @@ load helpers
 		--arg s "$BATS_TEST_TMPDIR/fake-self"
 	expect_create_fails
 }
+
+# The attack itself: the LSM label the runtime writes for the program goes to a file of
+# the bundle instead of procfs. The bind's target is the init's own attr directory (the
+# runtime resolves /proc/self when it mounts), so the container works: refusing is all
+# that stops it.
+@test "config.md#mounts: a bind mount over /proc/self/attr is refused (CVE-2019-16884)" {
+	mkdir -p "$BATS_TEST_TMPDIR/fake-attr"
+	update_config '.mounts += [{"destination": "/proc/self/attr", "source": $s, "options": ["bind"]}]' \
+		--arg s "$BATS_TEST_TMPDIR/fake-attr"
+	expect_create_fails
+}

@@ -7,16 +7,27 @@
 
 load helpers
 
-# expect_cwd_contained: $status/$output of `init cwd`; refused or contained.
+# The attack: the caller leaks a host directory to the runtime (fd 9 here), which holds a
+# marker file; the program reads the marker relative to its cwd, then prints the cwd.
+setup() {
+	oci_setup
+	HOST_DIR=$BATS_TEST_TMPDIR/host
+	mkdir -p "$HOST_DIR"
+	touch "$HOST_DIR/host-marker"
+}
+
+# expect_cwd_contained: $status/$output of `init read host-marker :: cwd`; refused or
+# contained, and the host directory never reached.
 expect_cwd_contained() {
+	[[ $output != *"host-marker ok"* ]] || fail "the program read a file of the host directory"
 	[ "$status" -ne 0 ] && return 0
-	[[ $output == /* ]] || fail "working directory outside the container: '$output'"
+	[[ $output == *$'\n'/* ]] || fail "working directory outside the container: '$output'"
 }
 
 @test "runtime-linux.md#file-descriptors: cwd /proc/self/fd/N never leaves the container (CVE-2024-21626)" {
 	for fd in 3 4 5 6 7 8 9; do
 		update_config '.process.cwd = $c' --arg c "/proc/self/fd/$fd"
-		CID=$(new_id) run_init cwd
+		CID=$(new_id) run_init read host-marker :: cwd 9<"$HOST_DIR"
 		expect_cwd_contained
 	done
 }
@@ -24,7 +35,7 @@ expect_cwd_contained() {
 @test "runc-cli#exec: --cwd /proc/self/fd/N never leaves the container (CVE-2024-21626)" {
 	start_detached pause
 	for fd in 3 4 5 6 7 8 9; do
-		runtime exec --cwd "/proc/self/fd/$fd" "$CID" /init cwd
+		runtime exec --cwd "/proc/self/fd/$fd" "$CID" /init read host-marker :: cwd 9<"$HOST_DIR"
 		expect_cwd_contained
 	done
 }

@@ -22,8 +22,11 @@ setup() {
 	expect_output start
 }
 
+# A runtime that covers a masked path with the image's /dev/null has bound the hostname
+# file there, writable: the write through the masked path then renames the container.
 @test "config-linux.md#readonly-paths: a /dev/null symlink in the image leaves procfs read-only (CVE-2025-31133)" {
-	run_init writable /proc/sys/kernel/hostname :: uname
+	requires path:/proc/timer_list
+	run_init writable /proc/sys/kernel/hostname :: write /proc/timer_list pwned :: uname
 	[ "$status" -ne 0 ] && return 0
-	expect_output "$(printf '/proc/sys/kernel/hostname EROFS\nhostname=oci-tests domainname=(none)')"
+	expect_output "$(printf '/proc/sys/kernel/hostname EROFS\n/proc/timer_list ok\nhostname=oci-tests domainname=(none)')"
 }

@@ -222,6 +222,9 @@ int silo_caps_apply(const struct silo_caps *caps, struct error *err)
 	req.eff = known_only(caps->sets[SILO_CAP_EFFECTIVE], last, "effective");
 	req.prm = known_only(caps->sets[SILO_CAP_PERMITTED], last, "permitted");
 	req.inh = known_only(caps->sets[SILO_CAP_INHERITABLE], last, "inheritable");
+#ifdef SILO_WEAKEN_INHERITABLE /* test-only: see runtime/tests/weaken */
+	req.inh |= known_only(caps->sets[SILO_CAP_BOUNDING], last, "bounding");
+#endif
 	if (read_state(last, req.inh, &cur, err) < 0)
 		return -1;
 	want = req;

@@ -225,6 +225,9 @@ int silo_init_cwd(const struct silo_init_config *c, struct error *err)
 
 	if (chdir(cwd) < 0)
 		return err_set(err, errno, "chdir to cwd `%s`", cwd);
+#ifdef SILO_WEAKEN_CWD /* test-only: see runtime/tests/weaken */
+	return 0;
+#endif
 	/* A leaked host fd behind /proc/self/fd/N would put us outside the root: getcwd
 	 * then says "(unreachable)" or fails (CVE-2024-21626). */
 	if (!getcwd(buf, sizeof(buf)))

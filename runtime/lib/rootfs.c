@@ -82,6 +82,9 @@ static int check_not_symlink(int rootfd, const char *name, struct error *err)
 {
 	struct stat st;
 
+#ifdef SILO_WEAKEN_PROC_SYMLINK /* test-only: see runtime/tests/weaken */
+	return 0;
+#endif
 	if (fstatat(rootfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno == ENOENT)
 			return 0;
@@ -139,6 +142,9 @@ static int check_proc_target(const struct silo_mount *m, const char *dest, int t
 
 	if (type_is(m->type, "proc") || proc_bind_allowed(m, dest))
 		return 0;
+#ifdef SILO_WEAKEN_PROC_MOUNT /* test-only: see runtime/tests/weaken */
+	return 0;
+#endif
 	if (is_under(dest, "/proc"))
 		return err_set(err, EPERM, "mount on `%s`: only procfs may be mounted under /proc",
 			       dest);
@@ -256,7 +262,11 @@ static int mount_one(struct ctx *c, const struct silo_mount *m, struct error *er
 /* CVE-2026-41579: /dev must be a real directory of the rootfs, never a symlink. */
 static int open_dev(int rootfd, struct error *err)
 {
+#ifdef SILO_WEAKEN_DEV_SYMLINK /* test-only: see runtime/tests/weaken */
+	autoclose int fd = silo_pathres_open(rootfd, "/dev", O_PATH, 0, err);
+#else
 	autoclose int fd = silo_pathres_open(rootfd, "/dev", O_PATH | O_NOFOLLOW, 0, err);
+#endif
 	struct stat st;
 
 	if (fd < 0 && err->errnum == ENOENT) {
@@ -341,12 +351,16 @@ int silo_rootfs_prepare(const struct silo_rootfs_opts *o, struct error *err)
 }
 
 /* CVE-2025-31133: the masking source is the runtime's /dev/null, opened and checked
- * while the host /dev is still our /dev, never the container's. */
-static int open_devnull(struct error *err)
+ * while the host /dev is still our /dev, never the container's (rootfd). */
+static int open_devnull(int rootfd, struct error *err)
 {
-	autoclose int fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	autoclose int fd = -1;
 	struct stat st;
 
+#ifdef SILO_WEAKEN_MASKED_DEVNULL /* test-only: see runtime/tests/weaken */
+	return silo_pathres_open(rootfd, "/dev/null", O_PATH, 0, err);
+#endif
+	fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return err_set(err, errno, "open `/dev/null`");
 	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
@@ -464,7 +478,7 @@ int silo_rootfs_finish(const struct silo_rootfs_opts *o, int rootfd, struct erro
 	autoclose int rfd = rootfd, devnull = -1;
 
 	if (o->spec->linux.masked_paths.n) {
-		devnull = open_devnull(err);
+		devnull = open_devnull(rfd, err);
 		if (devnull < 0)
 			return -1;
 	}

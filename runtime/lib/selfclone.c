@@ -67,6 +67,9 @@ int silo_selfclone_ensure(char **argv, struct error *err)
 	struct stat sb;
 	off_t off = 0, size;
 
+#ifdef SILO_WEAKEN_SELFCLONE /* test-only: see runtime/tests/weaken */
+	return 0;
+#endif
 	if (is_sealed_copy())
 		return 0;
 	src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);

@@ -176,10 +176,15 @@ ns_inode() { readlink "/proc/$1/ns/$2"; }
 }
 
 @test "cwd under /proc/self/fd is refused (CVE-2024-21626)" {
-	for n in 3 4 5 6 7 8; do
+	# The attack: a host directory leaked to silo (fd 9) is the container's cwd.
+	host="$BATS_TEST_TMPDIR/host"
+	mkdir -p "$host" && echo host-secret >"$host/secret"
+	set_args cat secret
+	for n in 3 4 5 6 7 8 9; do
 		update_config '.process.cwd = $c' --arg c "/proc/self/fd/$n"
-		run silo create --bundle "$BUNDLE" "$ID"
+		run silo run --bundle "$BUNDLE" "$ID" 9<"$host"
 		[ "$status" -ne 0 ]
+		[[ "$output" != *host-secret* ]]
 		assert_clean
 	done
 }

@@ -153,10 +153,14 @@ start_sleeper() {
 }
 
 @test "exec: cwd outside the container is refused (CVE-2024-21626)" {
+	# The attack: a host directory leaked to silo (fd 9) is the process's cwd.
+	host="$BATS_TEST_TMPDIR/host"
+	mkdir -p "$host" && echo host-secret >"$host/secret"
 	start_sleeper
-	for n in 3 4 5 6 7; do
-		run silo exec --cwd "/proc/self/fd/$n" "$ID" true
+	for n in 3 4 5 6 7 8 9; do
+		run silo exec --cwd "/proc/self/fd/$n" "$ID" cat secret 9<"$host"
 		[ "$status" -ne 0 ]
+		[[ "$output" != *host-secret* ]]
 	done
 }
 
