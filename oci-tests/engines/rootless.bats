@@ -215,6 +215,13 @@ rl_volume() {
 	assert_eq "$output" no-cgroup
 }
 
+@test "rootless: --pid=host shows the host's processes (podman binds the host's /proc)" {
+	assert_rl_binaries
+	run rl run --rm --pid host "$IMG" cat /proc/1/comm
+	assert_status 0
+	assert_eq "$output" "$(cat /proc/1/comm)"
+}
+
 @test "rootless: single mapping (nobody, no sub-ids): root inside is nobody, exit code" {
 	rl_nobody import --quiet "$ENGINE_WORK/image/rootfs.tar" "$IMG" >/dev/null
 	assert_rl_binaries rl_nobody
