@@ -190,6 +190,15 @@ user_pids() {
 		$3 !~ /^Z/ && ($2 == u || (r != "" && $2 >= a[1] && $2 < a[1] + a[2])) { print $1 }'
 }
 
+# The cgroup directories owned by uid $1 or by an id in the range "$2" (FIRST COUNT), deepest
+# first. Other tests create and remove cgroups meanwhile: find's complaints are dropped.
+# user_cgroups UID RANGE
+user_cgroups() {
+	find /sys/fs/cgroup -mindepth 2 -maxdepth 8 -depth -type d -printf '%U %p\n' 2>/dev/null |
+		awk -v u="$1" -v r="$2" 'BEGIN { split(r, a, " ") }
+			$1 == u || (r != "" && $1 >= a[1] && $1 < a[1] + a[2]) { sub(/^[0-9]+ /, ""); print }'
+}
+
 # Remove the rootless test user of this run and everything it left: its containers, its
 # processes and those running as its sub-ids (all of them ours: the ranges were allocated
 # to it), cgroups owned by any of its ids, the user with its home (podman's storage), its
@@ -210,11 +219,10 @@ rootless_user_remove() {
 			sleep 0.2
 		done
 		[ -z "$(user_pids "$uid" "$su")" ] || left="$left processes"
-		# Deepest first; the user owns no cgroup unless the host delegated some.
-		find /sys/fs/cgroup -mindepth 2 -maxdepth 8 -depth -type d -printf '%U %p\n' 2>/dev/null |
-			awk -v u="$uid" -v r="$su" 'BEGIN { split(r, a, " ") }
-				$1 == u || (r != "" && $1 >= a[1] && $1 < a[1] + a[2]) { sub(/^[0-9]+ /, ""); print }' |
-			while read -r f; do rmdir "$f" || echo "rootless: cgroup $f left" >&2; done
+		# The user owns no cgroup unless the host delegated some.
+		user_cgroups "$uid" "$su" | while read -r f; do
+			rmdir "$f" || echo "rootless: cgroup $f left" >&2
+		done
 		# -f: zombies of the user may remain until pid 1 reaps them.
 		userdel -f -r "$name" >/dev/null 2>&1 || true
 		! id -u "$name" >/dev/null 2>&1 || left="$left user"

@@ -248,6 +248,6 @@ rl_volume() {
 		run comm -23 <(sort "$ENGINE_RL/$f.orig") <(sort "/etc/$f")
 		assert_eq "$output" ""
 	done
-	run find /sys/fs/cgroup -maxdepth 8 -uid "$ENGINE_RL_UID"
+	run user_cgroups "$ENGINE_RL_UID" "$ENGINE_RL_SUBUID 65536"
 	assert_eq "$output" ""
 }
