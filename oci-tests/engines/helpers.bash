@@ -131,8 +131,9 @@ rl_as() {
 	local dir=$1 user=$2 view=()
 	shift 2
 	[ "$(runtime_name)" != crun ] || view=(unshare -m --propagation private bash -c "$RL_V1_VIEW" bash)
-	timeout --foreground -k 5 "$ENGINE_TIMEOUT" "${view[@]}" setpriv --reuid "$user" \
-		--regid "$(id -g "$user")" --init-groups env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	timeout --foreground -k 5 "$ENGINE_TIMEOUT" "${view[@]}" \
+		setpriv --reuid "$user" --regid "$(id -g "$user")" --init-groups \
+		env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		USER="$user" LOGNAME="$user" HOME="$dir/home" XDG_RUNTIME_DIR="$dir/xdg" \
 		XDG_CONFIG_HOME="$dir/home/.config" CONTAINERS_CONF="$dir/containers.conf" \
 		CONTAINERS_STORAGE_CONF="$dir/storage.conf" CONTAINERS_REGISTRIES_CONF="$ENGINE_WORK/registries.conf" \
