@@ -114,27 +114,144 @@ leftovers_of() {
 	return 0
 }
 
-# Rootless podman as $ENGINE_RL_UID (nobody) with the private rootless store of this run.
-rl() {
-	timeout --foreground -k 5 "$ENGINE_TIMEOUT" setpriv --reuid "$ENGINE_RL_UID" --regid "$ENGINE_RL_UID" \
-		--clear-groups env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME="$ENGINE_RL/home" XDG_RUNTIME_DIR="$ENGINE_RL/xdg" XDG_CONFIG_HOME="$ENGINE_RL/home/.config" \
-		CONTAINERS_CONF="$ENGINE_RL/containers.conf" CONTAINERS_STORAGE_CONF="$ENGINE_RL/storage.conf" \
-		CONTAINERS_REGISTRIES_CONF="$ENGINE_WORK/registries.conf" \
-		podman --log-level fatal --root "$ENGINE_RL/home/storage" --runroot "$ENGINE_RL/xdg/run" \
-		--tmpdir "$ENGINE_RL/xdg/tmp" --storage-driver vfs "$@"
+# ------------------------------------------------------------------- rootless podman
+# rootless.bats runs podman as two unprivileged users, each with a directory of this run
+# holding HOME, XDG_RUNTIME_DIR (xdg), containers.conf and storage.conf (vfs):
+#   $ENGINE_RL         a user the test creates (rootless_user_create): silo-rl-<random>,
+#                      subuid/subgid ranges of 65536 allocated by useradd, removed with
+#                      everything it owns by rootless_user_remove (also from ./run's clean-up)
+#   $ENGINE_RL_NOBODY  nobody, which has no ranges: podman maps only its own uid
+
+# rl_as DIR USER PODMAN-ARGS...: podman as USER with the store and config in DIR, bounded.
+# crun 1.8 refuses the host's hybrid cgroup layout even without cgroups: for it (the
+# reference runtime) podman starts in a private mount namespace whose /sys/fs/cgroup holds
+# only the v1 hierarchies. podman's rootless pause process keeps that mount namespace, and
+# later calls join it.
+rl_as() {
+	local dir=$1 user=$2 view=()
+	shift 2
+	[ "$(runtime_name)" != crun ] || view=(unshare -m --propagation private bash -c "$RL_V1_VIEW" bash)
+	timeout --foreground -k 5 "$ENGINE_TIMEOUT" "${view[@]}" \
+		setpriv --reuid "$user" --regid "$(id -g "$user")" --init-groups \
+		env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		USER="$user" LOGNAME="$user" HOME="$dir/home" XDG_RUNTIME_DIR="$dir/xdg" \
+		XDG_CONFIG_HOME="$dir/home/.config" CONTAINERS_CONF="$dir/containers.conf" \
+		CONTAINERS_STORAGE_CONF="$dir/storage.conf" CONTAINERS_REGISTRIES_CONF="$ENGINE_WORK/registries.conf" \
+		podman --log-level fatal --root "$dir/home/storage" --runroot "$dir/xdg/run" \
+		--tmpdir "$dir/xdg/tmp" --storage-driver vfs "$@"
+}
+# A tmpfs on /sys/fs/cgroup with the host's v1 hierarchies mounted again (same options),
+# then "$@".
+# shellcheck disable=SC2016
+RL_V1_VIEW='set -e
+v1=$(findmnt -rn -t cgroup -o TARGET,OPTIONS)
+mount -t tmpfs -o mode=755 tmpfs /sys/fs/cgroup
+while read -r t o; do mkdir -p "$t"; mount -t cgroup -o "$o" cgroup "$t"; done <<<"$v1"
+exec "$@"'
+
+rl() { rl_as "$ENGINE_RL" "$ENGINE_RL_USER" "$@"; }
+rl_nobody() { rl_as "$ENGINE_RL_NOBODY" nobody "$@"; }
+
+# The first id and the count of USER's range in /etc/subuid or /etc/subgid (FILE).
+# subid_range FILE USER
+subid_range() { awk -F: -v u="$2" '$1 == u { print $2, $3; exit }' "$1"; }
+
+# Create the rootless test user and export ENGINE_RL_USER, _UID, _GID, _SUBUID, _SUBGID (the
+# first ids of its ranges). The name is written to $ENGINE_RL/user first, so that the
+# clean-up finds a half-created user too; /etc/subuid and /etc/subgid are saved to compare
+# at the end.
+rootless_user_create() {
+	local name r
+	name=silo-rl-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
+	[ -f "$ENGINE_RL/containers.conf" ] && cp /etc/subuid "$ENGINE_RL/subuid.orig" &&
+		cp /etc/subgid "$ENGINE_RL/subgid.orig" && echo "$name" >"$ENGINE_RL/user" || return 1
+	# useradd allocates ranges that overlap no existing entry (SUB_UID_MIN.. of login.defs),
+	# under the lock of /etc/subuid.
+	useradd -m -d "$ENGINE_RL/home" -s /usr/sbin/nologin -c "silo engine tests $ENGINE_RUN_ID" \
+		-K SUB_UID_COUNT=65536 -K SUB_GID_COUNT=65536 "$name" || return 1
+	ENGINE_RL_USER=$name
+	ENGINE_RL_UID=$(id -u "$name") && ENGINE_RL_GID=$(id -g "$name") || return 1
+	r=$(subid_range /etc/subuid "$name")
+	[ "${r#* }" = 65536 ] || { echo "rootless: no subuid range of 65536 for $name: '$r'" >&2; return 1; }
+	ENGINE_RL_SUBUID=${r% *}
+	r=$(subid_range /etc/subgid "$name")
+	[ "${r#* }" = 65536 ] || { echo "rootless: no subgid range of 65536 for $name: '$r'" >&2; return 1; }
+	ENGINE_RL_SUBGID=${r% *}
+	export ENGINE_RL_USER ENGINE_RL_UID ENGINE_RL_GID ENGINE_RL_SUBUID ENGINE_RL_SUBGID
+	mkdir -p "$ENGINE_RL/xdg" && chown "$name:" "$ENGINE_RL/xdg" && chmod 700 "$ENGINE_RL/xdg"
 }
 
-# Rootless podman keeps a "pause" process holding its user namespace: stop ours (its pid
-# file is in podman's tmp dir).
-rootless_pause_stop() {
-	local f pid
-	for f in "$ENGINE_RL/xdg/tmp/pause.pid" "$ENGINE_RL/xdg/libpod/tmp/pause.pid"; do
+# Pids of the processes running as uid $1 or (real uid) in the sub-id range "$2" (FIRST COUNT).
+# Zombies do not count: killed daemons (podman's pause process, the monitors) are children
+# of pid 1, which reaps them late on the test hosts.
+# user_pids UID RANGE
+user_pids() {
+	ps -e -o pid=,ruid=,stat= | awk -v u="$1" -v r="$2" '
+		BEGIN { split(r, a, " ") }
+		$3 !~ /^Z/ && ($2 == u || (r != "" && $2 >= a[1] && $2 < a[1] + a[2])) { print $1 }'
+}
+
+# The cgroup directories owned by uid $1 or by an id in the range "$2" (FIRST COUNT), deepest
+# first. Other tests create and remove cgroups meanwhile: find's complaints are dropped.
+# user_cgroups UID RANGE
+user_cgroups() {
+	find /sys/fs/cgroup -mindepth 2 -maxdepth 8 -depth -type d -printf '%U %p\n' 2>/dev/null |
+		awk -v u="$1" -v r="$2" 'BEGIN { split(r, a, " ") }
+			$1 == u || (r != "" && $1 >= a[1] && $1 < a[1] + a[2]) { sub(/^[0-9]+ /, ""); print }'
+}
+
+# Remove the rootless test user of this run and everything it left: its containers, its
+# processes and those running as its sub-ids (all of them ours: the ranges were allocated
+# to it), cgroups owned by any of its ids, the user with its home (podman's storage), its
+# XDG_RUNTIME_DIR, and its /etc/subuid and /etc/subgid lines (userdel removes them; any
+# left are deleted). Idempotent. Prints what it could not remove, and fails then.
+rootless_user_remove() {
+	local name uid su left='' f i
+	[ -f "$ENGINE_RL/user" ] || return 0
+	name=$(cat "$ENGINE_RL/user")
+	[[ $name == silo-rl-* ]] || { echo "rootless: bad user name '$name' in $ENGINE_RL/user" >&2; return 1; }
+	if uid=$(id -u "$name" 2>/dev/null); then
+		ENGINE_RL_USER=$name rl rm -af -t 0 >/dev/null 2>&1 || true
+		su=$(subid_range /etc/subuid "$name")
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			pkill -KILL -u "$uid" 2>/dev/null || true
+			user_pids "$uid" "$su" | xargs -r kill -KILL 2>/dev/null || true
+			[ -n "$(user_pids "$uid" "$su")" ] || break
+			sleep 0.2
+		done
+		[ -z "$(user_pids "$uid" "$su")" ] || left="$left processes"
+		# The user owns no cgroup unless the host delegated some.
+		user_cgroups "$uid" "$su" | while read -r f; do
+			rmdir "$f" || echo "rootless: cgroup $f left" >&2
+		done
+		# -f: zombies of the user may remain until pid 1 reaps them.
+		userdel -f -r "$name" >/dev/null 2>&1 || true
+		! id -u "$name" >/dev/null 2>&1 || left="$left user"
+	fi
+	rm -rf "${ENGINE_RL:?}/home" "${ENGINE_RL:?}/xdg"
+	for f in /etc/subuid /etc/subgid; do
+		if grep -q "^$name:" "$f"; then
+			sed -i "/^$name:/d" "$f"
+		fi
+		cmp -s "$f" "$ENGINE_RL/${f#/etc/}.orig" ||
+			echo "rootless: $f differs from before the run (changed by somebody else?)" >&2
+	done
+	rm -f "$ENGINE_RL/user"
+	[ -z "$left" ] || { echo "rootless: could not remove $name's:$left" >&2; return 1; }
+}
+
+# Rootless podman keeps a "pause" process holding its user namespace: stop nobody's (its
+# pid file is in podman's tmp dir of this run).
+rootless_nobody_stop() {
+	local f pid d=$ENGINE_RL_NOBODY
+	[ -f "$d/containers.conf" ] || return 0
+	rl_nobody rm -af -t 0 >/dev/null 2>&1 || true
+	for f in "$d/xdg/tmp/pause.pid" "$d/xdg/libpod/tmp/pause.pid"; do
 		[ -f "$f" ] || continue
 		pid=$(cat "$f")
-		if [ "$(stat -c %u "/proc/$pid" 2>/dev/null)" = "$ENGINE_RL_UID" ] &&
+		if [ "$(stat -c %u "/proc/$pid" 2>/dev/null)" = 65534 ] &&
 			grep -q '^podman pause' "/proc/$pid/comm" 2>/dev/null; then
-			kill "$pid" 2>/dev/null
+			kill "$pid" 2>/dev/null || true
 		fi
 		rm -f "$f"
 	done

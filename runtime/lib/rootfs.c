@@ -135,7 +135,20 @@ static bool proc_bind_allowed(const struct silo_mount *m, const char *dest)
 	return false;
 }
 
-static int check_proc_target(const struct silo_mount *m, const char *dest, int target,
+/* The root directory of a procfs mount (its inode number is always 1). */
+static bool is_procfs_root(int fd)
+{
+	struct statfs sf;
+	struct stat st;
+
+	return fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC && fstat(fd, &st) == 0 &&
+	       st.st_ino == 1;
+}
+
+/* src: the opened source of a bind mount, or -1. A whole procfs bound over /proc itself
+ * is allowed: podman asks for that with --pid=host in a user namespace, where the kernel
+ * refuses a fresh procfs because the host's PID namespace is not owned by it. */
+static int check_proc_target(const struct silo_mount *m, const char *dest, int target, int src,
 			     struct error *err)
 {
 	struct statfs sf;
@@ -145,6 +158,8 @@ static int check_proc_target(const struct silo_mount *m, const char *dest, int t
 #ifdef SILO_WEAKEN_PROC_MOUNT /* test-only: see runtime/tests/weaken */
 	return 0;
 #endif
+	if (src >= 0 && strcmp(dest, "/proc") == 0 && is_procfs_root(src))
+		return 0;
 	if (is_under(dest, "/proc"))
 		return err_set(err, EPERM, "mount on `%s`: only procfs may be mounted under /proc",
 			       dest);
@@ -250,7 +265,7 @@ static int mount_one(struct ctx *c, const struct silo_mount *m, struct error *er
 	target = silo_pathres_mount_target(c->rootfd, dest, dir, err);
 	if (target < 0)
 		return err_prefix(err, "mount target `%s`", dest);
-	if (check_proc_target(m, dest, target, err) < 0)
+	if (check_proc_target(m, dest, target, src, err) < 0)
 		return -1;
 	if (do_mount(c, m, dest, target, src, err) < 0)
 		return -1;

@@ -94,6 +94,26 @@ create_with_symlink() {
 	assert_clean
 }
 
+@test "a bind of a whole procfs over /proc is allowed (podman --pid=host rootless), of a part refused" {
+	# podman asks for this in a user namespace, where a fresh procfs of the host's PID
+	# namespace is refused by the kernel.
+	update_config '.linux.namespaces |= map(select(.type != "pid")) | .mounts |= map(
+		if .destination == "/proc" then {"destination": "/proc", "type": "bind", "source": "/proc",
+			"options": ["rbind", "nosuid", "noexec", "nodev"]} else . end)'
+	run_ctr cat /proc/1/comm
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat /proc/1/comm)" ]
+	assert_clean
+	# Part of a procfs, or any other file system, still may not cover /proc.
+	for src in /proc/sys "$BATS_TEST_TMPDIR"; do
+		update_config '.mounts |= map(if .destination == "/proc" then .source = $s else . end)' --arg s "$src"
+		run silo run --bundle "$BUNDLE" "$ID"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"only procfs may be mounted under /proc"* ]]
+		assert_clean
+	done
+}
+
 @test "CVE-2021-30465: a volume flipping dir <-> symlink to / cannot redirect a mount" {
 	vol="$BATS_TEST_TMPDIR/vol"
 	target="silo-race-$$-$BATS_TEST_NUMBER"
