@@ -186,3 +186,64 @@ engine_killed() {
 	rt delete -f "$ID" || true
 	nothing_left
 }
+
+# 4. The k8s-file log fills its filesystem. Run in a private mount namespace: a 64 KiB tmpfs for
+#    the log, and an overlay on /dev whose /dev/log is a stand-in syslog (mon.py journal --raw),
+#    so --syslog diagnostics can be read. Both vanish with the namespace. (LOG_FULL_TIMEOUT=10
+#    SILOMON=/usr/bin/conmon shows conmon 2.1.6: a warning per record, no reason, no amount.)
+log_full() { # log_full MONITOR ARGS...: sets $T/out, $T/syslog, $T/full.log, $T/df
+	cat >"$T/ns.sh" <<'NS'
+set -e
+mkdir -p "$T/old" "$T/ov" "$T/logfs"
+mount --rbind /dev "$T/old"
+mount -t tmpfs -o size=1m tmpfs "$T/ov"
+mkdir "$T/ov/u" "$T/ov/w"
+mount -t overlay overlay -o "lowerdir=/dev,upperdir=$T/ov/u,workdir=$T/ov/w" /dev
+for m in pts shm mqueue; do [ ! -d "$T/old/$m" ] || mount --rbind "$T/old/$m" "/dev/$m"; done
+python3 "$HARNESS" journal --raw /dev/log "$T/syslog" &
+jpid=$!
+for i in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
+mount -t tmpfs -o size=64k tmpfs "$T/logfs"
+rc=0
+timeout "${LOG_FULL_TIMEOUT:-60}" python3 "$HARNESS" run --after-pid "$AFTER_PID" -- "$@" >"$T/out" 2>&1 || rc=$?
+cp "$T/logfs/ctr.log" "$T/full.log" || true
+df -k "$T/logfs" >"$T/df"
+kill $jpid
+exit $rc
+NS
+	export T HARNESS
+	python3 "$HARNESS" reaper --timeout "${LOG_FULL_TIMEOUT:-60}" --pid-file "$T/reaper.pid" --done "$T/reaped" -- \
+		unshare -m --propagation private bash "$T/ns.sh" "$@" 3>&-
+}
+
+@test "faults: k8s-file log on a full filesystem: the container is not blocked, the loss is reported" {
+	use_runtime "$SILO"
+	# 8 MB of output (the log fs holds 64 KiB), then a last line on stderr, then exit 3
+	bundle sh -c 'echo first; yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 8000000; echo; echo last >&2; exit 3'
+	RBASE[15]=k8s-file:$T/logfs/ctr.log
+	start=$SECONDS
+	AFTER_PID="$RT --root $T/root start $ID" log_full "$SILOMON" "${RBASE[@]}" --syslog ||
+		echo "log_full failed: $?"
+	elapsed=$((SECONDS - start))
+	cat "$T/out" "$T/df" "$T/syslog" 2>/dev/null || true
+	echo "elapsed: $elapsed s"
+	[ "$(cat "$T/exits/$ID")" = 3 ]
+	[ "$elapsed" -le 20 ]
+	grep -q '^eof' "$T/out"
+	# the log holds whole records only, the first one included
+	head -n1 "$T/full.log" | grep -q ' stdout F first$'
+	[ -z "$(grep -avE '^[0-9T:.+-]+ (stdout|stderr) [FP] ' "$T/full.log")" ]
+	# the loss is reported, with the reason and the amount, without a warning per write
+	grep -q 'No space left on device' "$T/syslog"
+	lost=$(sed -nE 's/.*lost ([0-9]+) bytes of container output in [0-9]+ records in total.*/\1/p' "$T/syslog")
+	# bytes in the log: each record's content, plus its newline unless it is partial (P)
+	logged=$(($(k8s_content "$T/full.log" | wc -c) - $(grep -acE '^[^ ]+ std(out|err) P ' "$T/full.log")))
+	echo "lost $lost, logged $logged"
+	# first\n, the 8 MB, \n, last\n; +-2: an empty F record after a P one is either the
+	# container's newline or the line end added at exit, the log cannot tell which
+	diff=$((lost + logged - (6 + 8000000 + 1 + 5)))
+	[ "$diff" -ge -2 ] && [ "$diff" -le 2 ]
+	[ "$(grep -c 'ctr.log' "$T/syslog")" -le 3 ]
+	rt delete "$ID"
+	nothing_left
+}
