@@ -518,5 +518,6 @@ int main(int argc, char **argv)
 	rc = run(&m);
 out:
 	monitor_free(&m);
+	mon_log_close();
 	return rc & 0xff;
 }

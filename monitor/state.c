@@ -114,6 +114,9 @@ static void runtime_timed_out(struct monitor *m)
 {
 	struct error err;
 
+	mon_reap_all(m); /* it may have finished just now: then that is what counts */
+	if (m->state != MON_SPAWNING || m->failed)
+		return;
 	if (kill(-m->runtime_pid, SIGKILL) < 0 && kill(m->runtime_pid, SIGKILL) < 0)
 		mon_warn("kill runtime %d: %s", m->runtime_pid, strerror(errno));
 	/* SIGKILL is prompt unless the runtime sleeps in the kernel: wait up to 1 s */
