@@ -62,7 +62,7 @@ UNIT_SRCS := $(sort $(wildcard runtime/tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:.c=)
 
 .PHONY: all demo install uninstall clean check deps unit integration oci-tests oci-tests-compare \
-        engine-tests monitor-tests bench lint format compdb fuzz fuzz-replay stress
+        engine-tests monitor-tests monitor-valgrind bench lint format compdb fuzz fuzz-replay stress
 all: runtime/silo monitor/silomon
 
 # ---------------------------------------------------------------- runtime

@@ -103,8 +103,13 @@ static gboolean on_timeout(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Armed once when the runtime child starts (bounds a hanging create) and again, afresh, when
+ * the container PID is known (spec 3.7). */
 void mon_timeout_arm(struct monitor *m)
 {
+	if (m->timeout_source)
+		g_source_remove(m->timeout_source);
+	m->timeout_source = 0;
 	if (m->opts->timeout > 0)
 		m->timeout_source = g_timeout_add_seconds((guint)m->opts->timeout, on_timeout, m);
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* k8s-file (CRI) log driver: "<ts> <stream> <F|P> <content>\n" records, --log-size-max
  * (truncate, or rotate with --log-rotate), --log-global-size-max, reopen on request.
- * Container output is bytes: never interpreted, only split at '\n'. */
+ * Container output is bytes: never interpreted, only split at '\n'. A batch that cannot be
+ * written (ENOSPC, EIO...) is dropped whole, never torn, and the loss is reported: once when it
+ * starts, once when writes work again, and in total at exit. The container is never blocked. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +12,9 @@
 #include "log_internal.h"
 
 #define LOG_MODE 0640
+/* A nearly full fs takes a small record after refusing a big one: at most one "cannot write"
+ * warning (and its "writing again") per this many seconds; the loss is counted regardless. */
+#define LOSS_REPORT_INTERVAL_US (10 * G_USEC_PER_SEC)
 
 struct k8s_log {
 	char *path;
@@ -22,6 +27,12 @@ struct k8s_log {
 	int max_files;
 	bool partial[4]; /* indexed by stream id: last record was P */
 	GString *rec;
+	bool losing;		   /* the last write failed */
+	bool loss_reported;	   /* ... and that was reported */
+	int64_t loss_reported_at;  /* g_get_monotonic_time() of that report */
+	int lost_errno;		   /* errno of the last failed write */
+	int64_t lost_bytes, lost_records; /* container output dropped since the last report */
+	int64_t lost_bytes_total, lost_records_total;
 };
 
 static int open_log(const char *path, struct error *err)
@@ -104,6 +115,7 @@ struct k8s_batch {
 	size_t prefix_len;
 	enum mon_stream s;
 	bool any, last_partial;
+	int64_t records, content; /* in l->rec: records, and container bytes they carry */
 };
 
 static void batch_init(struct k8s_batch *b, const char *ts, enum mon_stream s)
@@ -114,6 +126,63 @@ static void batch_init(struct k8s_batch *b, const char *ts, enum mon_stream s)
 	b->s = s;
 	b->any = false;
 	b->last_partial = false;
+	b->records = b->content = 0;
+}
+
+/* Write l->rec in full or not at all: after a short write followed by an error, cut the file
+ * back so that no torn record is left for the next successful write to follow. */
+static int write_batch(struct k8s_log *l)
+{
+	const char *p = l->rec->str;
+	size_t done = 0, len = l->rec->len;
+	struct stat st;
+	int saved;
+
+	while (done < len) {
+		ssize_t n = write(l->fd, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		done += (size_t)n;
+	}
+	if (done == len)
+		return 0;
+	saved = errno;
+	if (done > 0 && fstat(l->fd, &st) == 0 && ftruncate(l->fd, st.st_size - (off_t)done) < 0)
+		mon_warn("log `%s`: cannot remove a torn record: %s", l->path, strerror(errno));
+	errno = saved;
+	return -1;
+}
+
+static void report_loss_start(struct k8s_log *l, int errnum)
+{
+	int64_t now = g_get_monotonic_time();
+
+	l->lost_errno = errnum;
+	if (l->losing)
+		return;
+	l->losing = true;
+	if (l->loss_reported_at && now - l->loss_reported_at < LOSS_REPORT_INTERVAL_US)
+		return;
+	l->loss_reported = true;
+	l->loss_reported_at = now;
+	mon_warn("log `%s`: cannot write: %s; dropping container output until writes succeed",
+		 l->path, strerror(errnum));
+}
+
+static void report_loss_end(struct k8s_log *l)
+{
+	if (!l->losing)
+		return;
+	l->losing = false;
+	if (!l->loss_reported)
+		return; /* counted on into the next report */
+	l->loss_reported = false;
+	mon_warn("log `%s`: writing again; lost %" G_GINT64_FORMAT " bytes of container output in %"
+		 G_GINT64_FORMAT " records (%s)", l->path, l->lost_bytes, l->lost_records,
+		 strerror(l->lost_errno));
+	l->lost_bytes = l->lost_records = 0;
 }
 
 static void batch_flush(struct k8s_log *l, struct k8s_batch *b)
@@ -123,10 +192,15 @@ static void batch_flush(struct k8s_log *l, struct k8s_batch *b)
 	if (r->len == 0)
 		return;
 	if (l->fd >= 0) {
-		/* write_all continues after short writes, so a record is never torn (conmon 2.2 fix) */
-		if (write_all(l->fd, r->str, r->len) < 0) {
-			mon_warn("write log `%s`: %s", l->path, strerror(errno));
+		/* short writes are continued, so a record is never torn (conmon 2.2 fix) */
+		if (write_batch(l) < 0) {
+			report_loss_start(l, errno);
+			l->lost_bytes += b->content;
+			l->lost_records += b->records;
+			l->lost_bytes_total += b->content;
+			l->lost_records_total += b->records;
 		} else {
+			report_loss_end(l);
 			l->size += (int64_t)r->len;
 			l->global_total += (int64_t)r->len;
 			if (b->any)
@@ -165,6 +239,8 @@ static void batch_add(struct k8s_log *l, struct k8s_batch *b, bool partial, cons
 	dst[len] = '\n';
 	b->any = true;
 	b->last_partial = partial;
+	b->records++;
+	b->content += (int64_t)len + (partial ? 0 : 1);
 }
 
 void k8s_log_write(struct k8s_log *l, enum mon_stream s, const char *buf, size_t len)
@@ -199,11 +275,16 @@ void k8s_log_finish(struct k8s_log *l)
 			batch_init(&b, ts, (enum mon_stream)s);
 			g_string_truncate(l->rec, 0);
 			batch_add(l, &b, false, "", 0);
+			b.records = b.content = 0; /* ours, not the container's, if it is lost */
 			batch_flush(l, &b);
 		}
 	}
 	if (!l->no_sync && l->fd >= 0 && fsync(l->fd) < 0)
 		mon_warn("fsync log `%s`: %s", l->path, strerror(errno));
+	if (l->lost_records_total)
+		mon_warn("log `%s`: lost %" G_GINT64_FORMAT " bytes of container output in %"
+			 G_GINT64_FORMAT " records in total (last error: %s)", l->path,
+			 l->lost_bytes_total, l->lost_records_total, strerror(l->lost_errno));
 }
 
 void k8s_log_free(struct k8s_log *l)

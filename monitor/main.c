@@ -299,6 +299,7 @@ static int setup_and_spawn(struct monitor *m, struct error *err)
 	if (mon_spawn_runtime(m, err) < 0)
 		return -1;
 	m->exit_command_armed = true;
+	mon_timeout_arm(m); /* a runtime hanging in create is killed after -T seconds too */
 	if (passthrough)
 		redirect_stdio(m->devnull);
 	fd_clear(&m->start_fd);
@@ -326,6 +327,7 @@ static int finish(struct monitor *m)
 			mon_sync_send(m, &m->sync_fd, -1, m->runtime_err->str);
 		else
 			mon_sync_send(m, &m->sync_fd, -1, err_str(&m->fatal, buf, sizeof(buf)));
+		mon_reap_cleanup(m);
 		mon_attach_close(m);
 		mon_attach_unlink(m);
 		close_inherited_fds(m);
@@ -520,5 +522,6 @@ int main(int argc, char **argv)
 	rc = run(&m);
 out:
 	monitor_free(&m);
+	mon_log_close();
 	return rc & 0xff;
 }

@@ -13,6 +13,10 @@ monitor/silomon: $(MON_OBJS)
 monitor-tests: monitor/silomon monitor/tests/unit
 	monitor/tests/run
 
+# silomon's bats suites with silomon under valgrind memcheck (errors, leaks, fds); slow (minutes).
+monitor-valgrind: monitor/silomon runtime/silo
+	monitor/tests/valgrind
+
 # Unit tests link every module except main.o.
 MON_LIB_OBJS := $(filter-out monitor/main.o,$(MON_OBJS))
 monitor/tests/unit: monitor/tests/unit.o $(MON_LIB_OBJS)

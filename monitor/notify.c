@@ -37,26 +37,32 @@ GString *mon_notify_filter(const char *buf, size_t len)
 	return out;
 }
 
-static gboolean on_notify(int fd, GIOCondition cond, gpointer data)
+/* Relay one queued datagram; false once the queue is empty. */
+static bool relay_one(struct monitor *m)
 {
-	struct monitor *m = data;
 	char buf[4096];
 	struct sockaddr_un host = { .sun_family = AF_UNIX };
-	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+	ssize_t n = recv(m->notify_fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 
-	if (n <= 0)
-		return G_SOURCE_CONTINUE;
+	if (n < 0)
+		return false;
 	if ((size_t)n > sizeof(buf)) {
 		mon_warn("sd-notify: dropping oversized datagram");
-		return G_SOURCE_CONTINUE;
+		return true;
 	}
 	g_autoptr(GString) msg = mon_notify_filter(buf, (size_t)n);
 	if (!msg->len)
-		return G_SOURCE_CONTINUE;
+		return true;
 	g_strlcpy(host.sun_path, m->opts->sdnotify_socket, sizeof(host.sun_path));
 	if (sendto(m->notify_fd, msg->str, msg->len, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&host,
 		   sizeof(host)) < 0)
 		mon_warn("sd-notify: send to `%s`: %s", m->opts->sdnotify_socket, strerror(errno));
+	return true;
+}
+
+static gboolean on_notify(int fd, GIOCondition cond, gpointer data)
+{
+	relay_one(data);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -92,6 +98,9 @@ void mon_notify_setup(struct monitor *m)
 
 void mon_notify_free(struct monitor *m)
 {
+	/* what the container sent just before it exited, not yet dispatched (bounded) */
+	for (int i = 0; i < 64 && m->notify_fd >= 0 && relay_one(m); i++)
+		;
 	if (m->notify_source)
 		g_source_remove(m->notify_source);
 	m->notify_source = 0;

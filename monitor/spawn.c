@@ -185,6 +185,7 @@ static void __attribute__((noreturn)) child_exec(const struct child_plan *p, pid
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127);
+	setpgid(0, 0); /* its own group, so -T can kill a hanging runtime with its helpers */
 	if (!p->passthrough)
 		for (int i = 0; i < 3; i++)
 			if (dup2(p->stdio[i], i) < 0)

@@ -112,11 +112,36 @@ static void timed_out(struct monitor *m)
 	set_state(m, MON_DONE);
 }
 
+/* -T expired before the runtime finished: kill its process group (its hooks and helpers
+ * too), collect it, and fail like any other create error. */
+static void runtime_timed_out(struct monitor *m)
+{
+	struct error err;
+
+	mon_reap_all(m); /* it may have finished just now: then that is what counts */
+	if (m->state != MON_SPAWNING || m->failed)
+		return;
+	if (kill(-m->runtime_pid, SIGKILL) < 0 && kill(m->runtime_pid, SIGKILL) < 0)
+		mon_warn("kill runtime %d: %s", m->runtime_pid, strerror(errno));
+	/* SIGKILL is prompt unless the runtime sleeps in the kernel: wait up to 1 s */
+	for (int i = 0; i < 100 && !m->runtime_reaped; i++) {
+		if (waitpid(m->runtime_pid, &m->runtime_status, WNOHANG) == m->runtime_pid)
+			m->runtime_reaped = true;
+		else
+			g_usleep(10000);
+	}
+	err_set(&err, 0, "runtime `%s` did not finish within %d seconds (--timeout), killed it",
+		m->opts->runtime, m->opts->timeout);
+	mon_fail(m, &err);
+}
+
 void mon_transition(struct monitor *m, enum mon_event ev)
 {
 	switch (m->state) {
 	case MON_SPAWNING:
-		if (ev == EV_RUNTIME_EXITED) {
+		if (ev == EV_TIMEOUT && !m->runtime_reaped) {
+			runtime_timed_out(m);
+		} else if (ev == EV_RUNTIME_EXITED) {
 			if (WIFEXITED(m->runtime_status) && WEXITSTATUS(m->runtime_status) == 0)
 				runtime_succeeded(m);
 			else

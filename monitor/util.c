@@ -80,6 +80,12 @@ void mon_log_setup(enum mon_level level, bool use_syslog, const char *cid, const
 		 tag ? ": " : "", tag ? tag : "");
 }
 
+void mon_log_close(void)
+{
+	if (log_cfg.use_syslog)
+		closelog();
+}
+
 void mon_log(enum mon_level level, const char *fmt, ...)
 {
 	static const char letters[] = "ewidt";

@@ -27,6 +27,8 @@ const char *err_str(const struct error *e, char *buf, size_t len);
 enum mon_level { MON_LOG_ERROR, MON_LOG_WARN, MON_LOG_INFO, MON_LOG_DEBUG, MON_LOG_TRACE };
 int mon_log_parse_level(const char *s, enum mon_level *ret);
 void mon_log_setup(enum mon_level level, bool use_syslog, const char *cid, const char *tag);
+/* Close the syslog connection, if any (at exit). */
+void mon_log_close(void);
 void mon_log(enum mon_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define mon_err(...) mon_log(MON_LOG_ERROR, __VA_ARGS__)
 #define mon_warn(...) mon_log(MON_LOG_WARN, __VA_ARGS__)

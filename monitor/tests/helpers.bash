@@ -76,6 +76,11 @@ make_bundle() {
 	mv "$dir/config.json.new" "$dir/config.json"
 }
 
+# Under monitor/tests/valgrind: for tests bound to silomon's start-up time or its process name.
+skip_under_valgrind() {
+	[ -z "${SILOMON_VALGRIND:-}" ] || skip "under valgrind: $1"
+}
+
 wait_for_file() { # wait_for_file PATH [tenths]
 	local i=0 n=${2:-50}
 	while [ ! -e "$1" ] && [ $i -lt "$n" ]; do sleep 0.1; i=$((i + 1)); done

@@ -7,7 +7,9 @@
 #   sendpty fake-runtime helper: make a pty, run a command on it, pass the master over
 #           the console socket (SCM_RIGHTS), write the pid file
 #   journal stand-in journald socket: native-protocol datagrams -> JSON lines
-import argparse, json, os, select, socket, struct, subprocess, sys, time, fcntl, termios
+#   reaper  child subreaper around a command: collects every orphaned descendant (daemonized
+#           monitor, orphaned container) and says when none is left
+import argparse, ctypes, json, os, select, socket, struct, subprocess, sys, time, fcntl, termios
 
 
 def out(line):
@@ -249,6 +251,28 @@ def cmd_journal(a):
             f.flush()
 
 
+def cmd_reaper(a):
+    PR_SET_CHILD_SUBREAPER = 36
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        sys.exit("reaper: prctl: %s" % os.strerror(ctypes.get_errno()))
+    if a.pid_file:
+        with open(a.pid_file, "w") as f:
+            f.write(str(os.getpid()))
+    rc = subprocess.call(a.command)
+    deadline = time.time() + a.timeout
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            if time.time() > deadline:
+                sys.exit("reaper: descendants still alive after %.0f s" % a.timeout)
+            time.sleep(0.05)
+    with open(a.done, "w") as f:
+        f.write("command rc=%d, no descendant left\n" % rc)
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -285,12 +309,19 @@ def main():
     j.add_argument("socket")
     j.add_argument("output")
     j.add_argument("--raw", action="store_true", help="datagrams as JSON strings")
+    q = sub.add_parser("reaper")
+    q.add_argument("--done", required=True, help="written once no descendant is left")
+    q.add_argument("--pid-file")
+    q.add_argument("--timeout", type=float, default=120)
+    q.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     if getattr(a, "argv", None) and a.argv[0] == "--":
         a.argv = a.argv[1:]
     if getattr(a, "command", None) and a.command[0] == "--":
         a.command = a.command[1:]
-    {"run": cmd_run, "attach": cmd_attach, "sendpty": cmd_sendpty, "journal": cmd_journal}[a.cmd](a)
+    cmds = {"run": cmd_run, "attach": cmd_attach, "sendpty": cmd_sendpty, "journal": cmd_journal,
+            "reaper": cmd_reaper}
+    cmds[a.cmd](a)
 
 
 if __name__ == "__main__":
