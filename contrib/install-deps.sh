@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Install the Debian packages silo needs. `build` (default): compiler and libraries;
 # `test`: also what `make check` drives (bats, jq, crun, runc, conmon, podman, containerd,
-# criu).
+# criu, valgrind).
 # As root, missing packages are installed; otherwise the exact apt-get line is printed.
 set -eu
 
 BUILD="build-essential pkg-config libseccomp-dev libcap-dev libyajl-dev libselinux1-dev
 libglib2.0-dev busybox-static jq"
 TEST="bats jq crun runc conmon podman containerd uidmap fuse-overlayfs strace iproute2
-procps util-linux socat go-md2man zsh bash-completion clang python3 criu"
+procps util-linux socat go-md2man zsh bash-completion clang python3 criu valgrind"
 
 case "${1:-build}" in
 build) want=$BUILD ;;
