@@ -144,7 +144,7 @@ build/fuzz/$(2)/fuzz_%: build/fuzz/$(2)/$(1)/tests/fuzz/fuzz_%.o build/fuzz/$(2)
 		-o $$@ $$(filter %.c,$$^) $$(filter-out %.c,$$^) $$(FUZZ_$(1)_LIBS)
 endef
 $(foreach d,runtime monitor,$(foreach f,cc lf,$(eval $(call FUZZ_RULES,$(d),$(f)))))
-.PRECIOUS: build/fuzz/%.o
+.SECONDARY: $(foreach f,cc lf,$(FUZZ_SRCS:%.c=build/fuzz/$(f)/%.o))
 -include $(shell find build/fuzz -name '*.d' 2>/dev/null)
 fuzz-replay: $(FUZZ_NAMES:%=build/fuzz/cc/fuzz_%)
 	@ASAN_OPTIONS=detect_leaks=1 runtime/tests/unit/run $^

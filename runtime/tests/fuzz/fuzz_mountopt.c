@@ -66,7 +66,7 @@ static void check_ok(const struct silo_mount *m)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text, *save = NULL, *line;
+	char *text, *rest, *type;
 	char *opts[MAX_OPTS + 1];
 	struct silo_mount m = { 0 };
 	struct error err = { 0 };
@@ -79,11 +79,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!text)
 		abort();
 	/* strsep keeps empty lines: an empty type, and "" options (skipped by mountopt.c). */
-	line = text;
-	save = strsep(&line, "\n");
-	m.type = *save ? save : NULL;
-	while (line && n < MAX_OPTS)
-		opts[n++] = strsep(&line, "\n");
+	rest = text;
+	type = strsep(&rest, "\n");
+	m.type = *type ? type : NULL;
+	while (rest && n < MAX_OPTS)
+		opts[n++] = strsep(&rest, "\n");
 	opts[n] = NULL;
 	m.options.v = opts;
 	m.options.n = n;
@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == 0) {
 		struct silo_mount again = m;
 		check_ok(&m);
-		/* Parsing again (spec.c may) starts afresh: same result, no leak. */
+		/* A second parse of a parsed mount frees the old data and starts afresh. */
 		again.data = m.data ? strdup(m.data) : NULL;
 		FUZZ_CHECK(silo_mountopt_parse(&again, &err) == 0);
 		FUZZ_CHECK(again.flags == m.flags && again.clear_flags == m.clear_flags &&
