@@ -116,7 +116,8 @@ stress: runtime/silo
 # Fuzz targets: <d>/tests/fuzz/fuzz_<t>.c (d = runtime or monitor), corpus in
 # <d>/tests/fuzz/corpus/<t>. Objects are built once per flavour under build/fuzz/<flavour>:
 # `cc` (gcc) for the corpus replays `make check` runs (main() in replay_main.c), `lf` (clang)
-# for libFuzzer. Both with ASan + UBSan. FUZZ_TARGETS=... picks targets for `make fuzz`.
+# for libFuzzer. Both with ASan + UBSan. FUZZ_TARGETS=... picks targets for `make fuzz`; an
+# input running over 30 s counts as a crash (libseccomp 2.5.4 was caught looping that way).
 FUZZ_SRCS := $(sort $(wildcard runtime/tests/fuzz/fuzz_*.c monitor/tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst fuzz_%.c,%,$(notdir $(FUZZ_SRCS)))
 FUZZ_TARGETS ?= $(FUZZ_NAMES)
@@ -150,7 +151,7 @@ fuzz-replay: $(FUZZ_NAMES:%=build/fuzz/cc/fuzz_%)
 	@ASAN_OPTIONS=detect_leaks=1 runtime/tests/unit/run $^
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/lf/fuzz_%)
 	@for t in $^; do n=$${t##*/fuzz_}; c=$$(ls -d */tests/fuzz/corpus/$$n); mkdir -p build/fuzz/corpus-$$n; \
-		$$t -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus-$$n $$c || exit 1; done
+		$$t -max_total_time=$(FUZZ_SECONDS) -timeout=30 build/fuzz/corpus-$$n $$c || exit 1; done
 
 unit: $(UNIT_BINS)
 	runtime/tests/unit/run $(UNIT_BINS)
