@@ -119,22 +119,45 @@ check:
 stress: runtime/silo
 	runtime/tests/stress/run
 
-# Fuzz targets: libFuzzer builds for `make fuzz`, sanitized corpus replays for `make check`.
-FUZZ_SRCS := $(sort $(wildcard runtime/tests/fuzz/fuzz_*.c))
-FUZZ_FLAGS := -D_GNU_SOURCE -Ulinux -iquote runtime/lib $(RT_CFLAGS) -g -O1 \
-	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+# Fuzz targets: <d>/tests/fuzz/fuzz_<t>.c (d = runtime or monitor), corpus in
+# <d>/tests/fuzz/corpus/<t>. Objects are built once per flavour under build/fuzz/<flavour>:
+# `cc` (gcc) for the corpus replays `make check` runs (main() in replay_main.c), `lf` (clang)
+# for libFuzzer. Both with ASan + UBSan. FUZZ_TARGETS=... picks targets for `make fuzz`; an
+# input running over 30 s counts as a crash (libseccomp 2.5.4 was caught looping that way).
+FUZZ_SRCS := $(sort $(wildcard runtime/tests/fuzz/fuzz_*.c monitor/tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(patsubst fuzz_%.c,%,$(notdir $(FUZZ_SRCS)))
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
 FUZZ_SECONDS ?= 60
-build/fuzz/replay_%: runtime/tests/fuzz/fuzz_%.c $(RT_LIB_SRCS)
-	@mkdir -p $(@D)
-	$(CC) $(FUZZ_FLAGS) -DFUZZ_REPLAY_MAIN -o $@ $< $(RT_LIB_SRCS) $(RT_LIBS)
-build/fuzz/libfuzzer_%: runtime/tests/fuzz/fuzz_%.c $(RT_LIB_SRCS)
-	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(RT_LIB_SRCS) $(RT_LIBS)
-fuzz-replay: $(FUZZ_SRCS:runtime/tests/fuzz/fuzz_%.c=build/fuzz/replay_%)
-	@for t in $^; do ASAN_OPTIONS=detect_leaks=1 $$t runtime/tests/fuzz/corpus/$${t##*/replay_}; done
-fuzz: $(FUZZ_SRCS:runtime/tests/fuzz/fuzz_%.c=build/fuzz/libfuzzer_%)
-	@for t in $^; do n=$${t##*/libfuzzer_}; mkdir -p build/fuzz/corpus-$$n; \
-		$$t -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus-$$n runtime/tests/fuzz/corpus/$$n || exit 1; done
+FUZZ_FLAGS := -D_GNU_SOURCE -Ulinux -iquote runtime/tests/fuzz $(WARN) -g -O1 \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_cc := $(CC) $(FUZZ_FLAGS)
+FUZZ_lf := clang $(FUZZ_FLAGS)
+FUZZ_runtime := -iquote runtime/lib $(RT_CFLAGS)
+FUZZ_runtime_OBJS := $(RT_LIB_SRCS:.c=.o)
+FUZZ_runtime_LIBS := $(RT_LIBS)
+FUZZ_monitor := -iquote monitor $(MON_CFLAGS)
+FUZZ_monitor_OBJS := $(filter-out monitor/main.o,$(MON_SRCS:.c=.o))
+FUZZ_monitor_LIBS := $(MON_LIBS)
+# $(1) = runtime or monitor, $(2) = cc or lf
+define FUZZ_RULES
+build/fuzz/$(2)/$(1)/%.o: $(1)/%.c
+	@mkdir -p $$(@D)
+	$$(FUZZ_$(2)) $$(if $$(filter lf,$(2)),-fsanitize=fuzzer-no-link) $$(FUZZ_$(1)) -MMD -MP -c -o $$@ $$<
+build/fuzz/$(2)/lib$(1).a: $$(FUZZ_$(1)_OBJS:%=build/fuzz/$(2)/%)
+	rm -f $$@ && $$(AR) rcs $$@ $$^
+build/fuzz/$(2)/fuzz_%: build/fuzz/$(2)/$(1)/tests/fuzz/fuzz_%.o build/fuzz/$(2)/lib$(1).a \
+		$$(if $$(filter cc,$(2)),runtime/tests/fuzz/replay_main.c)
+	$$(FUZZ_$(2)) $$(if $$(filter lf,$(2)),-fsanitize=fuzzer,-DFUZZ_CORPUS='"$(1)/tests/fuzz/corpus/$$*"') \
+		-o $$@ $$(filter %.c,$$^) $$(filter-out %.c,$$^) $$(FUZZ_$(1)_LIBS)
+endef
+$(foreach d,runtime monitor,$(foreach f,cc lf,$(eval $(call FUZZ_RULES,$(d),$(f)))))
+.SECONDARY: $(foreach f,cc lf,$(FUZZ_SRCS:%.c=build/fuzz/$(f)/%.o))
+-include $(shell find build/fuzz -name '*.d' 2>/dev/null)
+fuzz-replay: $(FUZZ_NAMES:%=build/fuzz/cc/fuzz_%)
+	@ASAN_OPTIONS=detect_leaks=1 runtime/tests/unit/run $^
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/lf/fuzz_%)
+	@for t in $^; do n=$${t##*/fuzz_}; c=$$(ls -d */tests/fuzz/corpus/$$n); mkdir -p build/fuzz/corpus-$$n; \
+		$$t -max_total_time=$(FUZZ_SECONDS) -timeout=30 build/fuzz/corpus-$$n $$c || exit 1; done
 
 unit: $(UNIT_BINS)
 	runtime/tests/unit/run $(UNIT_BINS)

@@ -10,10 +10,9 @@
 #include <glib-unix.h>
 
 #include "ctl.h"
+#include "ctl_internal.h"
 #include "log.h"
 #include "mon_stdio.h"
-
-#define CTL_LINE_MAX 200 /* conmon's CTLBUFSZ */
 
 struct fifo {
 	int rfd, wfd;
@@ -47,6 +46,34 @@ static bool parse_ints(const char *s, int *v, int count)
 	return *s == '\0';
 }
 
+/* A NUL byte inside the line would end it early for parse_ints: "1 2 3\0junk" is malformed. */
+struct mon_ctl_msg mon_ctl_parse_ctl(const char *line, size_t len)
+{
+	struct mon_ctl_msg c = { .op = MON_CTL_MALFORMED };
+	int v[3];
+
+	if (memchr(line, '\0', len) || !parse_ints(line, v, 3))
+		return c;
+	c.type = v[0];
+	c.op = v[0] == 1 ? MON_CTL_RESIZE : v[0] == 2 ? MON_CTL_REOPEN : MON_CTL_UNKNOWN;
+	c.rows = v[1];
+	c.cols = v[2];
+	return c;
+}
+
+struct mon_ctl_msg mon_ctl_parse_winsz(const char *line, size_t len)
+{
+	struct mon_ctl_msg c = { .op = MON_CTL_MALFORMED };
+	int v[2];
+
+	if (memchr(line, '\0', len) || !parse_ints(line, v, 2))
+		return c;
+	c.op = MON_CTL_RESIZE;
+	c.rows = v[0];
+	c.cols = v[1];
+	return c;
+}
+
 static void resize(struct monitor *m, int h, int w)
 {
 	if (h < 0 || w < 0 || h > 65535 || w > 65535) {
@@ -56,63 +83,66 @@ static void resize(struct monitor *m, int h, int w)
 	mon_stdio_resize(m, (unsigned short)h, (unsigned short)w);
 }
 
-static void ctl_line(struct monitor *m, const char *line)
+static void ctl_line(void *data, const char *line, size_t len)
 {
-	int v[3];
+	struct monitor *m = data;
+	struct mon_ctl_msg c = mon_ctl_parse_ctl(line, len);
 
-	if (!parse_ints(line, v, 3)) {
+	switch (c.op) {
+	case MON_CTL_MALFORMED:
 		mon_warn("ignoring malformed ctl line `%s`", line);
-		return;
-	}
-	switch (v[0]) {
-	case 1:
-		resize(m, v[1], v[2]);
 		break;
-	case 2:
+	case MON_CTL_RESIZE:
+		resize(m, c.rows, c.cols);
+		break;
+	case MON_CTL_REOPEN:
 		mon_log_reopen(m->log);
 		break;
-	default:
-		mon_warn("ignoring unknown ctl message type %d", v[0]);
+	case MON_CTL_UNKNOWN:
+		mon_warn("ignoring unknown ctl message type %d", c.type);
+		break;
 	}
 }
 
-static void winsz_line(struct monitor *m, const char *line)
+static void winsz_line(void *data, const char *line, size_t len)
 {
-	int v[2];
+	struct monitor *m = data;
+	struct mon_ctl_msg c = mon_ctl_parse_winsz(line, len);
 
-	if (parse_ints(line, v, 2))
-		resize(m, v[0], v[1]);
+	if (c.op == MON_CTL_RESIZE)
+		resize(m, c.rows, c.cols);
 	else
 		mon_warn("ignoring malformed winsz line `%s`", line);
 }
 
-/* Split buf into lines; complete ones go to fn, the rest stays in f->line. */
-static void feed(struct monitor *m, struct fifo *f, const char *buf, size_t len,
-		 void (*fn)(struct monitor *, const char *))
+void mon_ctl_feed(GString *line, const char *buf, size_t len,
+		  void (*fn)(void *data, const char *line, size_t len), void *data)
 {
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] != '\n') {
-			if (f->line->len < CTL_LINE_MAX)
-				g_string_append_c(f->line, buf[i]);
-			else
-				g_string_truncate(f->line, CTL_LINE_MAX + 1); /* marks it too long */
+			/* Keep one byte more than allowed: a length of CTL_LINE_MAX + 1 marks a
+			 * line too long (g_string_truncate cannot lengthen, so cutting it there
+			 * used to run the first CTL_LINE_MAX bytes of a long line). */
+			if (line->len <= CTL_LINE_MAX)
+				g_string_append_c(line, buf[i]);
 			continue;
 		}
-		if (f->line->len <= CTL_LINE_MAX)
-			fn(m, f->line->str);
+		if (line->len <= CTL_LINE_MAX)
+			fn(data, line->str, line->len);
 		else
 			mon_warn("ignoring ctl line longer than %d bytes", CTL_LINE_MAX);
-		g_string_truncate(f->line, 0);
+		g_string_truncate(line, 0);
 	}
 }
 
-static gboolean on_fifo(struct monitor *m, struct fifo *f, void (*fn)(struct monitor *, const char *))
+static gboolean on_fifo(struct monitor *m, struct fifo *f,
+			void (*fn)(void *data, const char *line, size_t len))
 {
 	char buf[512];
 	ssize_t n = read(f->rfd, buf, sizeof(buf));
 
 	if (n > 0)
-		feed(m, f, buf, (size_t)n, fn);
+		mon_ctl_feed(f->line, buf, (size_t)n, fn, m);
 	else if (n == 0 || (errno != EAGAIN && errno != EINTR))
 		mon_warn("fifo read: %s", n ? strerror(errno) : "EOF");
 	return G_SOURCE_CONTINUE;

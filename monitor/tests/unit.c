@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for silomon's pure parts: JSON escaping and sync message framing, strict integer
- * parsing, the k8s timestamp, atomic files, and the k8s-file record splitter with size limits.
+ * parsing, the k8s timestamp, atomic files, the k8s-file record splitter with size limits, and
+ * the ctl/winsz FIFO line splitter and parsers.
  * Prints TAP and a final "N passed, N failed" line. */
 #include <regex.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include "ctl_internal.h"
 #include "exit.h"
 #include "log_internal.h"
 #include "notify.h"
@@ -253,6 +255,43 @@ static void test_notify_filter(void)
 	CHECK(strcmp(out->str, "READY=1\nSTATUS=working\nERRNO=2") == 0);
 }
 
+static void collect_line(void *data, const char *line, size_t len)
+{
+	g_string_append_printf(data, "[%.*s]", (int)len, line);
+}
+
+/* Both found by fuzz_ctl: a line over CTL_LINE_MAX bytes used to run as its first
+ * CTL_LINE_MAX bytes, and a NUL ended a line early for the parser. */
+static void test_ctl(void)
+{
+	g_autoptr(GString) pending = g_string_new(NULL), got = g_string_new(NULL);
+	g_autofree char *lng = g_strnfill(CTL_LINE_MAX + 1, ' ');
+	g_autofree char *max = g_strnfill(CTL_LINE_MAX, ' ');
+	struct mon_ctl_msg c;
+
+	mon_ctl_feed(pending, "1 24 8", 6, collect_line, got);
+	mon_ctl_feed(pending, "0\n2 0 0\nx", 10, collect_line, got);
+	CHECK(!strcmp(got->str, "[1 24 80][2 0 0]") && !strcmp(pending->str, "x"));
+	g_string_truncate(pending, 0);
+	g_string_truncate(got, 0);
+	mon_ctl_feed(pending, lng, strlen(lng), collect_line, got);
+	mon_ctl_feed(pending, "1 2 3\n", 6, collect_line, got);
+	CHECK(got->len == 0);
+	mon_ctl_feed(pending, max, strlen(max), collect_line, got);
+	mon_ctl_feed(pending, "\n", 1, collect_line, got);
+	CHECK(got->len == CTL_LINE_MAX + 2);
+	c = mon_ctl_parse_ctl("1 50 132", 8);
+	CHECK(c.op == MON_CTL_RESIZE && c.rows == 50 && c.cols == 132);
+	CHECK(mon_ctl_parse_ctl("2 0 0\r", 6).op == MON_CTL_REOPEN);
+	CHECK(mon_ctl_parse_ctl("7 0 0", 5).op == MON_CTL_UNKNOWN);
+	CHECK(mon_ctl_parse_ctl("1 2 3\0 4", 9).op == MON_CTL_MALFORMED);
+	CHECK(mon_ctl_parse_ctl("1 2", 3).op == MON_CTL_MALFORMED);
+	c = mon_ctl_parse_winsz(" 24  80 ", 8);
+	CHECK(c.op == MON_CTL_RESIZE && c.rows == 24 && c.cols == 80);
+	CHECK(mon_ctl_parse_winsz("24 80 1", 7).op == MON_CTL_MALFORMED);
+	CHECK(mon_ctl_parse_winsz("2000000 1", 9).op == MON_CTL_MALFORMED);
+}
+
 int main(void)
 {
 	g_autofree char *dir = g_dir_make_tmp("silomon-unit.XXXXXX", NULL);
@@ -266,6 +305,7 @@ int main(void)
 	test_k8s(dir);
 	test_k8s_roundtrip(dir);
 	test_notify_filter();
+	test_ctl();
 	test_journald(dir);
 	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)

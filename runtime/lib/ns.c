@@ -32,22 +32,29 @@ int silo_ns_open(const char *path, int clone_flag, const char *type_name, struct
 	return take_fd(&fd);
 }
 
+char *silo_ns_format_map(const struct silo_id_maps *m, size_t *ret_len)
+{
+	/* "4294967295 4294967295 4294967295\n" is 33 bytes; one more for snprintf's NUL. */
+	char *buf = xcalloc(m->n + 1, 34);
+	size_t len = 0;
+
+	for (size_t i = 0; i < m->n; i++)
+		len += (size_t)snprintf(buf + len, 34, "%u %u %u\n", m->v[i].container_id,
+					m->v[i].host_id, m->v[i].size);
+	*ret_len = len;
+	return buf;
+}
+
 static int write_map(pid_t pid, const char *file, const struct silo_id_maps *m, struct error *err)
 {
 	char path[64];
 	autofree char *buf = NULL;
 	size_t len = 0;
-	FILE *f;
 	autoclose int fd = -1;
 
 	if (!m->n)
 		return 0;
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return err_set(err, errno, "%s buffer", file);
-	for (size_t i = 0; i < m->n; i++)
-		fprintf(f, "%u %u %u\n", m->v[i].container_id, m->v[i].host_id, m->v[i].size);
-	fclose(f);
+	buf = silo_ns_format_map(m, &len);
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)

@@ -3,6 +3,7 @@
 #ifndef SILO_NS_H
 #define SILO_NS_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 struct error;
@@ -11,6 +12,9 @@ struct silo_time_offset;
 
 /* Open a namespace file and check it is of `clone_flag` type (CLONE_NEWNET, ...). */
 int silo_ns_open(const char *path, int clone_flag, const char *type_name, struct error *err);
+/* The text of a /proc/<pid>/{uid,gid}_map write: one "inside outside count\n" line per
+ * entry, in order. Returns it malloc'ed (NUL-terminated), its length in *ret_len. */
+char *silo_ns_format_map(const struct silo_id_maps *m, size_t *ret_len);
 /* Write /proc/<pid>/{uid,gid}_map (and setgroups=deny when unprivileged). */
 int silo_ns_write_maps(pid_t pid, const struct silo_id_maps *uids, const struct silo_id_maps *gids,
 		       struct error *err);

@@ -5,6 +5,7 @@
 #include "rootfs_internal.h"
 
 #include "mount.h"
+#include "ns.h"
 #include "pathres.h"
 #include "spec.h"
 #include "util/cleanup.h"
@@ -43,15 +44,11 @@ char *silo_rootfs_label_data(const char *data, const char *label)
 static int write_map(const char *pid, const char *file, const struct silo_id_maps *maps,
 		     struct error *err)
 {
-	autofree char *buf = NULL;
+	size_t len = 0;
+	autofree char *buf = silo_ns_format_map(maps, &len);
 	char path[64];
 	autoclose int fd = -1;
-	size_t len = 0;
 
-	buf = xcalloc(maps->n, 3 * 11 + 3);
-	for (size_t i = 0; i < maps->n; i++)
-		len += (size_t)sprintf(buf + len, "%u %u %u\n", maps->v[i].container_id,
-				       maps->v[i].host_id, maps->v[i].size);
 	snprintf(path, sizeof(path), "/proc/%s/%s", pid, file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	/* The kernel takes a map in one write only. */

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "seccomp_internal.h"
@@ -174,35 +176,22 @@ static int add_rules(scmp_filter_ctx ctx, const struct silo_seccomp *s, uint32_t
 	return 0;
 }
 
-/* The program goes into a sealed memfd: the child maps exactly what we compiled. */
-static int export_memfd(scmp_filter_ctx ctx, const struct silo_seccomp *s, struct error *err)
-{
-	autoclose int fd = memfd_create("silo-seccomp-bpf", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	struct sock_filter stub[SILO_SECCOMP_STUB_MAX];
-	size_t n_stub = silo_seccomp_enosys_stub(s, ctx, stub);
-	int r;
+/* libseccomp 2.5.4 (Debian 12) never returns from seccomp_rule_add_array() once two rules
+ * for one syscall share a first condition other than EQ or MASKED_EQ and differ after it
+ * (found by fuzz_seccomp). So a child builds the program and is killed past this deadline:
+ * such a profile fails create/exec with a message instead of hanging them. Real profiles
+ * build in milliseconds. */
+#define BUILD_TIMEOUT_MS 5000
 
-	if (fd < 0)
-		return err_set(err, errno, "seccomp: memfd_create");
-	if (n_stub && fd_write_all(fd, stub, n_stub * sizeof(stub[0]), err) < 0)
-		return err_prefix(err, "seccomp: write the ENOSYS stub");
-	r = seccomp_export_bpf(ctx, fd); /* appends at the file offset */
-	if (r < 0)
-		return err_set(err, -r, "seccomp: export the BPF program");
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
-		return err_set(err, errno, "seccomp: seal the BPF memfd");
-	return take_fd(&fd);
-}
-
-int silo_seccomp_compile(const struct silo_seccomp *s, struct error *err)
+/* libseccomp's program, after the ENOSYS stub, appended to fd. */
+static int build_program(const struct silo_seccomp *s, int fd, struct error *err)
 {
 	__attribute__((cleanup(releasep))) scmp_filter_ctx ctx = NULL;
-	uint32_t def;
+	struct sock_filter stub[SILO_SECCOMP_STUB_MAX];
+	uint32_t def = scmp_action(s->default_action, &s->default_errno_ret);
+	size_t n_stub;
 	int r;
 
-	if (!s->present)
-		return -2;
-	def = scmp_action(s->default_action, &s->default_errno_ret);
 	ctx = seccomp_init(def);
 	if (!ctx)
 		return err_set(err, EINVAL, "seccomp: initialise the filter (default action %#x)", def);
@@ -213,7 +202,82 @@ int silo_seccomp_compile(const struct silo_seccomp *s, struct error *err)
 		return err_set(err, -r, "seccomp: clear the NNP attribute");
 	if (add_arches(ctx, &s->architectures, err) < 0 || add_rules(ctx, s, def, err) < 0)
 		return -1;
-	return export_memfd(ctx, s, err);
+	n_stub = silo_seccomp_enosys_stub(s, ctx, stub);
+	if (n_stub && fd_write_all(fd, stub, n_stub * sizeof(stub[0]), err) < 0)
+		return err_prefix(err, "seccomp: write the ENOSYS stub");
+	r = seccomp_export_bpf(ctx, fd); /* appends at the file offset */
+	if (r < 0)
+		return err_set(err, -r, "seccomp: export the BPF program");
+	return 0;
+}
+
+/* The child's report: nothing on success, its struct error (< PIPE_BUF) on failure. */
+static int await_build(pid_t *pid, int rd, struct error *err)
+{
+	struct pollfd p = { .fd = rd, .events = POLLIN };
+	struct error child = { 0 };
+	ssize_t n;
+	int r, status = 0;
+
+	do
+		r = poll(&p, 1, BUILD_TIMEOUT_MS);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return err_set(err, ETIMEDOUT, "seccomp: libseccomp did not finish building the "
+			       "filter in %d ms (libseccomp 2.5.4 hangs on some rules sharing a "
+			       "non-EQ first condition)", BUILD_TIMEOUT_MS);
+	do
+		n = read(rd, &child, sizeof(child));
+	while (n < 0 && errno == EINTR);
+	while ((r = waitpid(*pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	if (r == *pid)
+		*pid = -1;
+	if (n == (ssize_t)sizeof(child))
+		return err_set(err, child.errnum, "%s", child.msg);
+	if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return err_set(err, EIO, "seccomp: the filter builder failed (wait status %#x)", status);
+	return 0;
+}
+
+/* The program goes into a sealed memfd: the child maps exactly what we compiled. */
+static int export_memfd(const struct silo_seccomp *s, struct error *err)
+{
+	autoclose int fd = memfd_create("silo-seccomp-bpf", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	autoclose int rd = -1, wr = -1;
+	autokill pid_t pid = -1;
+	int pipefd[2];
+
+	if (fd < 0)
+		return err_set(err, errno, "seccomp: memfd_create");
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return err_set(err, errno, "seccomp: pipe");
+	rd = pipefd[0], wr = pipefd[1];
+	pid = fork();
+	if (pid < 0)
+		return err_set(err, errno, "seccomp: fork the filter builder");
+	if (pid == 0) {
+		struct error e = { 0 };
+		if (build_program(s, fd, &e) < 0) {
+			if (write(wr, &e, sizeof(e)) != (ssize_t)sizeof(e))
+				_exit(2);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	closep(&wr);
+	if (await_build(&pid, rd, err) < 0)
+		return -1;
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		return err_set(err, errno, "seccomp: seal the BPF memfd");
+	return take_fd(&fd);
+}
+
+int silo_seccomp_compile(const struct silo_seccomp *s, struct error *err)
+{
+	if (!s->present)
+		return -2;
+	return export_memfd(s, err);
 }
 
 static bool uses_notify(const struct silo_seccomp *s)

@@ -14,7 +14,8 @@ struct silo_seccomp;
  * (a struct sock_filter array), or -2 when seccomp is absent (nothing to load). Syscall
  * names unknown to libseccomp and unknown architectures are skipped (debug message).
  * Unless the default action allows or already says ENOSYS, syscalls newer than the
- * newest one the profile names return ENOSYS (runtime.md 13.8 SHOULD). */
+ * newest one the profile names return ENOSYS (runtime.md 13.8 SHOULD). libseccomp runs in
+ * a forked child, killed after 5 s (ETIMEDOUT): libseccomp 2.5.4 can loop forever. */
 int silo_seccomp_compile(const struct silo_seccomp *s, struct error *err);
 /* Flags for seccomp(SECCOMP_SET_MODE_FILTER) derived from the spec (LOG, SPEC_ALLOW,
  * NEW_LISTENER when SCMP_ACT_NOTIFY is used, ...). */

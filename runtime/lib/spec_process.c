@@ -4,12 +4,14 @@
  * only; applying any of it belongs to process.c/caps.c. */
 #include "spec_internal.h"
 
+#include <sched.h>
 #include <string.h>
 #include <sys/resource.h>
 
 #include "captab.h"
 #include "util/cleanup.h"
 #include "util/error.h"
+#include "util/parse.h"
 #include "util/xalloc.h"
 
 static const struct {
@@ -257,28 +259,13 @@ static int parse_io_priority(struct spec_ctx *c, yajl_val proc, struct silo_io_p
 	return 1;
 }
 
-/* "0-3,7": comma-separated CPUs or ascending ranges. */
+/* "0-3,7": comma-separated CPUs or ascending ranges, checked by the parser process.c applies
+ * the list with, so that what passes here can be applied (an empty list could not). */
 static bool cpu_list_valid(const char *s)
 {
-	while (*s) {
-		unsigned long a, b;
-		char *end;
-		if (*s < '0' || *s > '9')
-			return false;
-		a = strtoul(s, &end, 10);
-		b = a;
-		if (*end == '-') {
-			if (end[1] < '0' || end[1] > '9')
-				return false;
-			b = strtoul(end + 1, &end, 10);
-		}
-		if (b < a || (*end && *end != ','))
-			return false;
-		s = *end ? end + 1 : end;
-		if (*s == '\0' && end[0] == ',')
-			return false;
-	}
-	return true;
+	cpu_set_t set;
+
+	return parse_cpu_list(s, &set, sizeof(set)) == 0;
 }
 
 static int parse_cpu_affinity(struct spec_ctx *c, yajl_val proc, struct silo_process *p)

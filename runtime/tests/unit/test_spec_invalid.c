@@ -195,6 +195,11 @@ static void test_invalid_process(void)
 	    ".process.execCPUAffinity.initial: invalid CPU list \"3-1\"");
 	BAD(PROC(",'execCPUAffinity':{'final':'1,'}"),
 	    ".process.execCPUAffinity.final: invalid CPU list \"1,\"");
+	/* Found by fuzz_process: passed validation, then failed in the init. */
+	BAD(PROC(",'execCPUAffinity':{'initial':''}"),
+	    ".process.execCPUAffinity.initial: invalid CPU list \"\"");
+	BAD(PROC(",'execCPUAffinity':{'final':'0-1024'}"),
+	    ".process.execCPUAffinity.final: invalid CPU list \"0-1024\"");
 }
 
 static void test_invalid_linux(void)
