@@ -5,6 +5,7 @@
 load helpers
 
 @test "CVE-2019-5736: silo processes in the container run from a sealed copy" {
+	skip_if_sanitized
 	set_args sleep 1000
 	silo create --bundle "$BUNDLE" "$ID"
 	init=$(silo state "$ID" | jq -r .pid)
@@ -17,6 +18,7 @@ load helpers
 }
 
 @test "CVE-2019-5736: the host binary is unchanged after a container tried to rewrite it" {
+	skip_if_sanitized
 	sum=$(sha256sum "$SILO" | cut -d' ' -f1)
 	set_args sh -c 'for p in /proc/[0-9]*; do echo x >>$p/exe; done 2>/dev/null; true'
 	update_config '.linux.namespaces |= map(select(.type != "pid"))'
