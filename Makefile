@@ -39,7 +39,7 @@ endif
 # Objects depend on the flags they were built with, so switching SANITIZE (or CFLAGS,
 # STATIC_LIBS) rebuilds them instead of linking a mix of sanitized and plain objects.
 FLAGS_STAMP := build/flags
-FLAGS_NOW := $(CC) $(CFLAGS) $(LDFLAGS) SANITIZE=$(SANITIZE) STATIC_LIBS=$(STATIC_LIBS)
+FLAGS_NOW = $(CC) $(CFLAGS) $(LDFLAGS) SANITIZE=$(SANITIZE) STATIC_LIBS=$(STATIC_LIBS)
 $(FLAGS_STAMP): FORCE
 	@mkdir -p $(@D)
 	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' >$@
