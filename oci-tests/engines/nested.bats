@@ -48,6 +48,12 @@ setup_file() {
 	fi
 	local mounts=(-v "$ENGINE_RUNTIME:/usr/local/bin/silo:ro" -v "$NESTED/storage:/var/lib/containers")
 	[ ! -x "$ENGINE_CONMON" ] || mounts+=(-v "$ENGINE_CONMON:/usr/local/bin/silomon:ro")
+	# Sanitizer builds (make SANITIZE=...) need the host's ASan and UBSan runtimes, which the
+	# Debian rootfs does not have. Inside, a report goes to stderr and fails the inner call.
+	local lib
+	for lib in $(ldd "$ENGINE_RUNTIME" "$ENGINE_CONMON" 2>/dev/null | awk '/lib(a|ub)san/ { print $3 }' | sort -u); do
+		mounts+=(-v "$lib:$lib:ro")
+	done
 	if ! pm run -d --privileged --name "$NESTED_CTR" "${OUTER_ULIMITS[@]}" "${mounts[@]}" \
 		"$NESTED_IMG" sleep infinity >"$NESTED/outer.log" 2>&1; then
 		{ echo "the outer container did not start:"; cat "$NESTED/outer.log"; } >"$NESTED/error"
@@ -187,6 +193,12 @@ INNER_SILO="podman --runtime silo --conmon /usr/local/bin/silomon"
 	local c=$NESTED_CTR-cgns
 	local mounts=(-v "$ENGINE_RUNTIME:/usr/local/bin/silo:ro" -v "$NESTED/storage-cgns:/var/lib/containers")
 	[ ! -x "$ENGINE_CONMON" ] || mounts+=(-v "$ENGINE_CONMON:/usr/local/bin/silomon:ro")
+	# Sanitizer builds (make SANITIZE=...) need the host's ASan and UBSan runtimes, which the
+	# Debian rootfs does not have. Inside, a report goes to stderr and fails the inner call.
+	local lib
+	for lib in $(ldd "$ENGINE_RUNTIME" "$ENGINE_CONMON" 2>/dev/null | awk '/lib(a|ub)san/ { print $3 }' | sort -u); do
+		mounts+=(-v "$lib:$lib:ro")
+	done
 	mkdir -p "$NESTED/storage-cgns"
 	run pm run -d --privileged --cgroupns=private --name "$c" "${OUTER_ULIMITS[@]}" "${mounts[@]}" \
 		"$NESTED_IMG" sleep infinity
