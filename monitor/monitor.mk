@@ -3,10 +3,10 @@
 MON_SRCS := $(sort $(wildcard monitor/*.c))
 MON_OBJS := $(MON_SRCS:.c=.o)
 
-monitor/%.o: monitor/%.c
+monitor/%.o: monitor/%.c $(FLAGS_STAMP)
 	$(CC) $(CPPFLAGS) -Imonitor $(MON_CFLAGS) $(CFLAGS) $(HARDEN) $(WARN) -MMD -MP -c -o $@ $<
 
-monitor/silomon: $(MON_OBJS)
+monitor/silomon: $(MON_OBJS) $(FLAGS_STAMP)
 	$(call pkgcheck,glib-2.0,libglib2.0-dev)
 	$(CC) $(LDFLAGS) $(LDHARDEN) -o $@ $(MON_OBJS) $(MON_LIBS)
 

@@ -4,6 +4,7 @@
 #include "cmd/cmd.h"
 #include "cgroup.h"
 #include "selfclone.h"
+#include "util/cleanup.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -169,6 +170,7 @@ int main(int argc, char **argv)
 	struct gopts go = { 0 };
 	struct error err = { 0 };
 	const struct command *cmd = NULL;
+	autofree char *root = NULL;
 	int i = parse_globals(argc, argv, &g);
 
 	if (i < 0)
@@ -197,7 +199,6 @@ int main(int argc, char **argv)
 	go.debug = g.debug;
 	go.criu = g.criu;
 	if (strcmp(cmd->name, "spec") && strcmp(cmd->name, "features")) {
-		char *root;
 		if (silo_state_root(g.root, &root, &err) < 0)
 			return cmd_fail(&err);
 		go.root = root;

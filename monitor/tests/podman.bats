@@ -7,6 +7,7 @@ load helpers
 setup_file() {
 	export PD_DIR=$(mktemp -d /tmp/silomon-podman.XXXXXX)
 	command -v podman >/dev/null 2>&1 || return 0
+	pass_sanitizer_options
 	[ -x "${RUNC:-/usr/sbin/runc}" ] || return 0
 	make_rootfs "$PD_DIR/rootfs"
 	[ -x "$PD_DIR/rootfs/bin/busybox" ] || return 0
@@ -20,6 +21,21 @@ teardown_file() {
 		pd system reset -f >/dev/null 2>&1 || true
 	fi
 	rm -rf "$PD_DIR"
+}
+
+# Sanitizer builds (contrib/sanitized): podman gives the monitor no environment of its own
+# but containers.conf's conmon_env_vars, so the report settings go there, else silomon's
+# reports would end up on a stderr nobody reads. The packaged defaults are kept.
+pass_sanitizer_options() {
+	local conf=/usr/share/containers/containers.conf vars=
+	[ -n "${ASAN_OPTIONS:-}${UBSAN_OPTIONS:-}" ] || return 0
+	vars="conmon_env_vars = [\"ASAN_OPTIONS=${ASAN_OPTIONS:-}\", \"UBSAN_OPTIONS=${UBSAN_OPTIONS:-}\"]"
+	if [ -f "$conf" ] && grep -q '^\[engine\]$' "$conf"; then
+		sed "/^\[engine\]\$/a $vars" "$conf" >"$PD_DIR/containers.conf"
+	else
+		printf '[engine]\n%s\n' "$vars" >"$PD_DIR/containers.conf"
+	fi
+	export CONTAINERS_CONF="$PD_DIR/containers.conf"
 }
 
 pd() {

@@ -22,6 +22,17 @@ INNER_IMG=localhost/inner-busybox:latest
 # default_ulimits (1024) stay below them.
 OUTER_ULIMITS=(--ulimit nofile=4096:4096 --ulimit nproc=4096:4096)
 
+# add_sanitizer_libs ARRAY: append to ARRAY the bind mounts of the host's ASan and UBSan
+# runtimes, which sanitizer builds (make SANITIZE=...) need and the Debian rootfs lacks.
+# Inside, a report goes to stderr and fails the inner podman call.
+add_sanitizer_libs() {
+	local -n add_to=$1
+	local lib
+	for lib in $(ldd "$ENGINE_RUNTIME" "$ENGINE_CONMON" 2>/dev/null | awk '/lib(a|ub)san/ { print $3 }' | sort -u); do
+		add_to+=(-v "$lib:$lib:ro")
+	done
+}
+
 setup_file() {
 	[ -n "${ENGINE_WORK:-}" ] || { echo "run these tests with oci-tests/engines/run" >&2; return 1; }
 	mkdir -p "$NESTED/storage"
@@ -48,6 +59,7 @@ setup_file() {
 	fi
 	local mounts=(-v "$ENGINE_RUNTIME:/usr/local/bin/silo:ro" -v "$NESTED/storage:/var/lib/containers")
 	[ ! -x "$ENGINE_CONMON" ] || mounts+=(-v "$ENGINE_CONMON:/usr/local/bin/silomon:ro")
+	add_sanitizer_libs mounts
 	if ! pm run -d --privileged --name "$NESTED_CTR" "${OUTER_ULIMITS[@]}" "${mounts[@]}" \
 		"$NESTED_IMG" sleep infinity >"$NESTED/outer.log" 2>&1; then
 		{ echo "the outer container did not start:"; cat "$NESTED/outer.log"; } >"$NESTED/error"
@@ -187,6 +199,7 @@ INNER_SILO="podman --runtime silo --conmon /usr/local/bin/silomon"
 	local c=$NESTED_CTR-cgns
 	local mounts=(-v "$ENGINE_RUNTIME:/usr/local/bin/silo:ro" -v "$NESTED/storage-cgns:/var/lib/containers")
 	[ ! -x "$ENGINE_CONMON" ] || mounts+=(-v "$ENGINE_CONMON:/usr/local/bin/silomon:ro")
+	add_sanitizer_libs mounts
 	mkdir -p "$NESTED/storage-cgns"
 	run pm run -d --privileged --cgroupns=private --name "$c" "${OUTER_ULIMITS[@]}" "${mounts[@]}" \
 		"$NESTED_IMG" sleep infinity

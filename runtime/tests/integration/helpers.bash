@@ -37,6 +37,13 @@ silo() {
 	"$SILO" --root "$IT_ROOT" "$@"
 }
 
+# Sanitizer builds (make SANITIZE=...) run without the sealed self-copy (selfclone.c).
+skip_if_sanitized() {
+	if ldd "$SILO" 2>/dev/null | grep -qE 'lib(a|ub)san'; then
+		skip "sanitizer build: no sealed copy of silo"
+	fi
+}
+
 # update_config JQ-FILTER [jq args...]
 update_config() {
 	local f=$1; shift

@@ -196,6 +196,12 @@ run_hostile() {
 		[ $(( (i - 1) % every )) -eq 0 ] || [[ "$c" =~ $SHORT_PICKS ]] || continue
 		t=$((t + 1))
 		IFS=$'\x1f' read -r -d '' n e s < <(printf '%s\0' "$c")
+		# yajl's tree parser grows an array by one element per value; glibc's realloc
+		# mostly extends in place, ASan's always copies: 100000 entries take minutes.
+		if [[ $n =~ ^[0-9]{5,}\ (env\ entries|mounts|masked\ paths) ]] && sanitized_build; then
+			tap_skip "hostile: $n" "sanitizer build: quadratic reallocs in yajl's parser"
+			continue
+		fi
 		run_hcase "$n" "$e" "$s"
 	done
 	f=""; for c in "${!HOUT[@]}"; do f+="$c=${HOUT[$c]} "; done

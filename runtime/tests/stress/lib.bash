@@ -12,6 +12,8 @@ tap_fail() {
 	shift; [ $# -eq 0 ] || printf '%s\n' "$@" | head -n 20 | sed 's/^/#   /'
 }
 diag() { echo "# $*"; }
+# silo built with make SANITIZE=... (ASan or UBSan linked in)
+sanitized_build() { ldd "$SILO" 2>/dev/null | grep -qE 'lib(a|ub)san'; }
 
 silo() { "$SILO" --root "$ST_ROOT" "$@"; }
 
