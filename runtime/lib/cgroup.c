@@ -421,8 +421,8 @@ static int create_dirs(struct cgroup_ctx *c, bool limits, struct error *err)
 	return 0;
 }
 
-static int enter_ctx(struct cgroup_ctx *c, const struct silo_cgroup_opts *o, pid_t pid,
-		     struct error *err)
+/* Everything of enter but moving a process in. */
+static int setup_ctx(struct cgroup_ctx *c, const struct silo_cgroup_opts *o, struct error *err)
 {
 	static const struct silo_resources none;
 	const struct silo_resources *r = o->resources ? o->resources : &none;
@@ -434,7 +434,53 @@ static int enter_ctx(struct cgroup_ctx *c, const struct silo_cgroup_opts *o, pid
 		return -1;
 	if (ops_of(c)->prepare(c, err) < 0 || ops_of(c)->apply(c, r, false, err) < 0)
 		return -1;
-	return write_pid(c, pid, cgroup_resources_any(r), err);
+	return 0;
+}
+
+static int enter_ctx(struct cgroup_ctx *c, const struct silo_cgroup_opts *o, pid_t pid,
+		     struct error *err)
+{
+	if (setup_ctx(c, o, err) < 0)
+		return -1;
+	return write_pid(c, pid, o->resources && cgroup_resources_any(o->resources), err);
+}
+
+static void undo_setup(struct cgroup_ctx *c)
+{
+	struct error ignored;
+	if (remove_all(c, 0, &ignored) < 0)
+		log_debug("cgroup cleanup after failure: %s", ignored.msg);
+}
+
+int silo_cgroup_precreate(const struct silo_cgroup_opts *o, int *ret_fd, char **ret_state,
+			  struct error *err)
+{
+	autoctx struct cgroup_ctx c = { .flags = o->flags };
+	struct cgroup_hier *h;
+	*ret_fd = -1;
+	*ret_state = NULL;
+	if (o->flags & (SILO_CGROUP_DISABLED | SILO_CGROUP_SYSTEMD | SILO_CGROUP_ROOTLESS))
+		return 0;
+	if (silo_cgroup_layout(&c.layout, err) < 0)
+		return -1;
+	if (c.layout != SILO_CGROUP_V2)
+		return 0;
+	if (setup_ctx(&c, o, err) < 0) {
+		undo_setup(&c);
+		return err_prefix(err, "cgroup `%s`", c.path ? c.path : "");
+	}
+	h = cgroup_find_v2(&c);
+	if (h && h->created >= 0) {
+		autofree char *dir = cgroup_file(h, NULL);
+		*ret_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (*ret_fd < 0) {
+			err_set(err, errno, "open cgroup `%s`", dir);
+			undo_setup(&c);
+			return -1;
+		}
+	}
+	*ret_state = state_encode(&c);
+	return 0;
 }
 
 int silo_cgroup_enter(const struct silo_cgroup_opts *o, pid_t pid, char **ret_state,
@@ -448,9 +494,7 @@ int silo_cgroup_enter(const struct silo_cgroup_opts *o, pid_t pid, char **ret_st
 	if (silo_cgroup_layout(&c.layout, err) < 0)
 		return -1;
 	if (enter_ctx(&c, o, pid, err) < 0) {
-		struct error ignored;
-		if (remove_all(&c, 0, &ignored) < 0)
-			log_debug("cgroup cleanup after failure: %s", ignored.msg);
+		undo_setup(&c);
 		return err_prefix(err, "cgroup `%s`", c.path ? c.path : "");
 	}
 	*ret_state = state_encode(&c);

@@ -27,6 +27,15 @@ struct silo_cgroup_opts {
 	unsigned flags;                  /* enum silo_cgroup_flags */
 };
 
+/* Pure cgroup v2, root, cgroupfs driver: create the cgroup and apply its resources before
+ * the init exists, as silo_cgroup_enter would. *ret_fd (O_DIRECTORY) is for clone3's
+ * CLONE_INTO_CGROUP: the init then starts inside, with no cgroup.procs write (which on v2
+ * waits for an RCU grace period). *ret_state is as from silo_cgroup_enter. Returns 0 with
+ * *ret_fd = -1 and *ret_state = NULL when this does not apply (other layouts, systemd
+ * paths, rootless, disabled): silo_cgroup_enter is the way then. */
+int silo_cgroup_precreate(const struct silo_cgroup_opts *o, int *ret_fd, char **ret_state,
+			  struct error *err);
+
 /* Detect the host layout (statfs on /sys/fs/cgroup and /sys/fs/cgroup/unified). */
 int silo_cgroup_layout(enum silo_cgroup_layout *ret, struct error *err);
 

@@ -254,24 +254,32 @@ static int spawn_init(struct creation *c, int fifo_fd, int seccomp_fd, struct er
 	struct silo_init_config ic = { .spec = c->spec, .id = o->id, .bundle = c->bundle,
 				       .fifo_fd = fifo_fd, .lock_fd = c->dirfd, .seccomp_fd = seccomp_fd,
 				       .seccomp_flags = silo_seccomp_load_flags(&c->spec->linux.seccomp),
-				       .no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring };
+				       .no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
+				       .cgroup_fd = -1 };
 	const struct silo_namespace *ns = c->spec->linux.namespaces;
-	autoclose int sock = -1, child_sock = -1;
-	bool intermediate;
+	autoclose int sock = -1, child_sock = -1, cg_fd = -1;
+	bool intermediate, in_cgroup;
 	int sv[2];
 	pid_t pid;
 
 	ic.n_preserve = count_preserved(o, &ic.listen_fds, err);
 	if (ic.n_preserve < 0)
 		return -1;
+	/* Pure v2: the cgroup first, so that the init is born in it (no migration). */
+	if (silo_cgroup_precreate(&cg, &cg_fd, &c->cgroup, err) < 0)
+		return -1;
+	if (c->cgroup && *c->cgroup && write_pending_cgroup(c->dirfd, c->cgroup, err) < 0)
+		return -1;
+	ic.cgroup_fd = cg_fd;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return err_set(err, errno, "socketpair");
 	sock = sv[0], child_sock = sv[1];
 	ic.sync_sock = child_sock;
 	ic.parent_sock = sock;
-	pid = silo_process_spawn(&ic, &c->pidfd, &intermediate, err);
+	pid = silo_process_spawn(&ic, &c->pidfd, &intermediate, &in_cgroup, err);
 	if (pid < 0)
 		return -1;
+	closep(&cg_fd);
 	closep(&child_sock);
 	silo_fault_point("spawned");
 	if (intermediate) {
@@ -284,12 +292,17 @@ static int spawn_init(struct creation *c, int fifo_fd, int seccomp_fd, struct er
 			return -1;
 	}
 	silo_fault_point("maps");
-	if (silo_cgroup_enter(&cg, c->pid, &c->cgroup, err) < 0)
-		return -1;
-	/* Until the state file exists, this is how delete --force finds the cgroup of a
-	 * create that was killed. */
-	if (c->cgroup && *c->cgroup && write_pending_cgroup(c->dirfd, c->cgroup, err) < 0)
-		return -1;
+	if (c->cgroup) {
+		if (!in_cgroup && silo_cgroup_join(c->cgroup, c->pid, NULL, err) < 0)
+			return -1;
+	} else {
+		if (silo_cgroup_enter(&cg, c->pid, &c->cgroup, err) < 0)
+			return -1;
+		/* Until the state file exists, this is how delete --force finds the cgroup of
+		 * a create that was killed. */
+		if (c->cgroup && *c->cgroup && write_pending_cgroup(c->dirfd, c->cgroup, err) < 0)
+			return -1;
+	}
 	silo_fault_point("cgroup");
 	if (run_runtime_hooks(c, err) < 0 || silo_sync_send(sock, SILO_SYNC_GO, c->pid, err) < 0)
 		return -1;

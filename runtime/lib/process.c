@@ -12,6 +12,7 @@
 #include "sync.h"
 #include "util/cleanup.h"
 #include "util/error.h"
+#include "util/log.h"
 #include "util/parse.h"
 #include "util/syscall.h"
 #include "util/xalloc.h"
@@ -90,20 +91,34 @@ static void close_parent_fds(const struct silo_init_config *c)
 		close(c->lock_fd);
 	if (c->parent_sock >= 0)
 		close(c->parent_sock);
+	if (c->cgroup_fd >= 0)
+		close(c->cgroup_fd);
 }
 
 static pid_t clone_init(const struct silo_init_config *c, uint64_t flags, int *ret_pidfd,
-			struct error *err)
+			bool *ret_in_cgroup, struct error *err)
 {
 	int pidfd = -1;
+	bool into = ret_in_cgroup && c->cgroup_fd >= 0;
 	struct silo_clone_args args = {
-		.flags = flags | (ret_pidfd ? CLONE_PIDFD : 0),
+		.flags = flags | (ret_pidfd ? CLONE_PIDFD : 0) | (into ? CLONE_INTO_CGROUP : 0),
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,
 		.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD,
+		.cgroup = into ? (uint64_t)c->cgroup_fd : 0,
 	};
 	pid_t pid = sys_clone3(&args);
 
+	if (pid < 0 && into && errno != ENOSYS) {
+		/* Before 5.7 (E2BIG/EINVAL), or a cgroup that takes no process directly: clone
+		 * as usual, the caller then writes the pid into cgroup.procs. */
+		log_debug("clone into the cgroup: %m, cloning as usual");
+		args.flags &= ~CLONE_INTO_CGROUP;
+		args.cgroup = 0;
+		into = false;
+		pid = sys_clone3(&args);
+	}
 	if (pid < 0 && errno == ENOSYS) {
+		into = false;
 		/* clone3 is 5.3+; fork-like clone keeps the same semantics for our flags. */
 		pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, 0);
 		pidfd = -1;
@@ -118,6 +133,8 @@ static pid_t clone_init(const struct silo_init_config *c, uint64_t flags, int *r
 	}
 	if (ret_pidfd)
 		*ret_pidfd = pidfd;
+	if (ret_in_cgroup)
+		*ret_in_cgroup = into;
 	return pid;
 }
 
@@ -151,21 +168,22 @@ static void intermediate_main(const struct silo_init_config *c)
 	if ((flags & CLONE_NEWTIME) &&
 	    silo_ns_set_time_offsets(&l->time_monotonic, &l->time_boottime, &err) < 0)
 		child_fail(c->sync_sock, &err);
-	pid = clone_init(c, CLONE_PARENT, NULL, &err);
+	pid = clone_init(c, CLONE_PARENT, NULL, NULL, &err);
 	if (pid < 0 || silo_sync_send(c->sync_sock, SILO_SYNC_INIT_PID, pid, &err) < 0)
 		child_fail(c->sync_sock, &err);
 	_exit(0);
 }
 
 pid_t silo_process_spawn(const struct silo_init_config *c, int *ret_pidfd, bool *ret_intermediate,
-			 struct error *err)
+			 bool *ret_in_cgroup, struct error *err)
 {
 	pid_t pid;
 
 	*ret_pidfd = -1;
+	*ret_in_cgroup = false;
 	*ret_intermediate = needs_intermediate(c->spec);
 	if (!*ret_intermediate)
-		return clone_init(c, (uint64_t)new_ns_flags(c->spec), ret_pidfd, err);
+		return clone_init(c, (uint64_t)new_ns_flags(c->spec), ret_pidfd, ret_in_cgroup, err);
 	pid = fork();
 	if (pid < 0)
 		return err_set(err, errno, "fork");
@@ -190,7 +208,7 @@ static void exec_helper_main(const struct silo_init_config *c)
 		err_set(&err, errno, "join the container's namespaces");
 		child_fail(c->sync_sock, &err);
 	}
-	pid = clone_init(c, CLONE_PARENT, NULL, &err);
+	pid = clone_init(c, CLONE_PARENT, NULL, NULL, &err);
 	if (pid < 0 || silo_sync_send(c->sync_sock, SILO_SYNC_INIT_PID, pid, &err) < 0)
 		child_fail(c->sync_sock, &err);
 	_exit(0);
