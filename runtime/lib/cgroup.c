@@ -452,32 +452,51 @@ static void undo_setup(struct cgroup_ctx *c)
 		log_debug("cgroup cleanup after failure: %s", ignored.msg);
 }
 
-int silo_cgroup_precreate(const struct silo_cgroup_opts *o, int *ret_fd, char **ret_state,
-			  struct error *err)
+void silo_cgroup_entry_close(struct silo_cgroup_entry *e)
+{
+	if (e->into_fd >= 0)
+		close(e->into_fd);
+	e->into_fd = -1;
+	for (size_t i = 0; i < e->n_task_fds; i++)
+		close(e->task_fds[i]);
+	e->n_task_fds = 0;
+}
+
+static int open_entry(struct cgroup_ctx *c, struct silo_cgroup_entry *e, struct error *err)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct cgroup_hier *h = &c->h[i];
+		autofree char *f = cgroup_file(h, h->v2 ? NULL : "tasks");
+		int fd;
+		if (h->created < 0)
+			continue;
+		if (h->v2 ? e->into_fd >= 0 : e->n_task_fds >= SILO_CGROUP_MAX_TASK_FDS)
+			return err_set(err, E2BIG, "too many cgroup hierarchies");
+		fd = open(f, (h->v2 ? O_RDONLY | O_DIRECTORY : O_WRONLY) | O_CLOEXEC);
+		if (fd < 0)
+			return err_set(err, errno, "open `%s`", f);
+		if (h->v2)
+			e->into_fd = fd;
+		else
+			e->task_fds[e->n_task_fds++] = fd;
+	}
+	return 0;
+}
+
+int silo_cgroup_precreate(const struct silo_cgroup_opts *o, struct silo_cgroup_entry *ret_entry,
+			  char **ret_state, struct error *err)
 {
 	autoctx struct cgroup_ctx c = { .flags = o->flags };
-	struct cgroup_hier *h;
-	*ret_fd = -1;
+	*ret_entry = (struct silo_cgroup_entry){ .into_fd = -1 };
 	*ret_state = NULL;
 	if (o->flags & (SILO_CGROUP_DISABLED | SILO_CGROUP_SYSTEMD | SILO_CGROUP_ROOTLESS))
 		return 0;
 	if (silo_cgroup_layout(&c.layout, err) < 0)
 		return -1;
-	if (c.layout != SILO_CGROUP_V2)
-		return 0;
-	if (setup_ctx(&c, o, err) < 0) {
+	if (setup_ctx(&c, o, err) < 0 || open_entry(&c, ret_entry, err) < 0) {
+		silo_cgroup_entry_close(ret_entry);
 		undo_setup(&c);
 		return err_prefix(err, "cgroup `%s`", c.path ? c.path : "");
-	}
-	h = cgroup_find_v2(&c);
-	if (h && h->created >= 0) {
-		autofree char *dir = cgroup_file(h, NULL);
-		*ret_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (*ret_fd < 0) {
-			err_set(err, errno, "open cgroup `%s`", dir);
-			undo_setup(&c);
-			return -1;
-		}
 	}
 	*ret_state = state_encode(&c);
 	return 0;

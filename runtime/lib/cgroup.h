@@ -27,14 +27,25 @@ struct silo_cgroup_opts {
 	unsigned flags;                  /* enum silo_cgroup_flags */
 };
 
-/* Pure cgroup v2, root, cgroupfs driver: create the cgroup and apply its resources before
- * the init exists, as silo_cgroup_enter would. *ret_fd (O_DIRECTORY) is for clone3's
- * CLONE_INTO_CGROUP: the init then starts inside, with no cgroup.procs write (which on v2
- * waits for an RCU grace period). *ret_state is as from silo_cgroup_enter. Returns 0 with
- * *ret_fd = -1 and *ret_state = NULL when this does not apply (other layouts, systemd
+/* How a new init gets into a cgroup made before it exists, without the cgroup.procs write
+ * that takes the kernel's threadgroup lock (it waits for an RCU grace period: ~10 ms on
+ * an otherwise idle host, per container): cgroup2 by clone3(CLONE_INTO_CGROUP), v1 by the
+ * single-threaded init writing "0" (itself) into each hierarchy's `tasks` file, which
+ * skips that lock. */
+#define SILO_CGROUP_MAX_TASK_FDS 32
+struct silo_cgroup_entry {
+	int into_fd; /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
+	int task_fds[SILO_CGROUP_MAX_TASK_FDS]; /* v1 `tasks` files, opened by silo */
+	size_t n_task_fds;
+};
+void silo_cgroup_entry_close(struct silo_cgroup_entry *e);
+
+/* Root with the cgroupfs driver: create the cgroup and apply its resources before the init
+ * exists, as silo_cgroup_enter would, and fill *ret_entry. *ret_state is as from
+ * silo_cgroup_enter. Returns 0 with *ret_state = NULL when this does not apply (systemd
  * paths, rootless, disabled): silo_cgroup_enter is the way then. */
-int silo_cgroup_precreate(const struct silo_cgroup_opts *o, int *ret_fd, char **ret_state,
-			  struct error *err);
+int silo_cgroup_precreate(const struct silo_cgroup_opts *o, struct silo_cgroup_entry *ret_entry,
+			  char **ret_state, struct error *err);
 
 /* Detect the host layout (statfs on /sys/fs/cgroup and /sys/fs/cgroup/unified). */
 int silo_cgroup_layout(enum silo_cgroup_layout *ret, struct error *err);

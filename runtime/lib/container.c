@@ -254,32 +254,36 @@ static int spawn_init(struct creation *c, int fifo_fd, int seccomp_fd, struct er
 	struct silo_init_config ic = { .spec = c->spec, .id = o->id, .bundle = c->bundle,
 				       .fifo_fd = fifo_fd, .lock_fd = c->dirfd, .seccomp_fd = seccomp_fd,
 				       .seccomp_flags = silo_seccomp_load_flags(&c->spec->linux.seccomp),
-				       .no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
-				       .cgroup_fd = -1 };
+				       .no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring };
 	const struct silo_namespace *ns = c->spec->linux.namespaces;
-	autoclose int sock = -1, child_sock = -1, cg_fd = -1;
-	bool intermediate, in_cgroup;
+	autoclose int sock = -1, child_sock = -1;
+	struct silo_cgroup_entry entry = { .into_fd = -1 };
+	bool intermediate, in_cgroup, want_into;
 	int sv[2];
 	pid_t pid;
 
 	ic.n_preserve = count_preserved(o, &ic.listen_fds, err);
 	if (ic.n_preserve < 0)
 		return -1;
-	/* Pure v2: the cgroup first, so that the init is born in it (no migration). */
-	if (silo_cgroup_precreate(&cg, &cg_fd, &c->cgroup, err) < 0)
-		return -1;
-	if (c->cgroup && *c->cgroup && write_pending_cgroup(c->dirfd, c->cgroup, err) < 0)
-		return -1;
-	ic.cgroup_fd = cg_fd;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return err_set(err, errno, "socketpair");
 	sock = sv[0], child_sock = sv[1];
 	ic.sync_sock = child_sock;
 	ic.parent_sock = sock;
+	/* The cgroup first, so that the init enters it without a migration (cgroup.h). */
+	if (silo_cgroup_precreate(&cg, &entry, &c->cgroup, err) < 0)
+		return -1;
+	want_into = entry.into_fd >= 0;
+	if (c->cgroup && *c->cgroup && write_pending_cgroup(c->dirfd, c->cgroup, err) < 0) {
+		silo_cgroup_entry_close(&entry);
+		return -1;
+	}
+	if (c->cgroup)
+		ic.cg_entry = &entry;
 	pid = silo_process_spawn(&ic, &c->pidfd, &intermediate, &in_cgroup, err);
+	silo_cgroup_entry_close(&entry);
 	if (pid < 0)
 		return -1;
-	closep(&cg_fd);
 	closep(&child_sock);
 	silo_fault_point("spawned");
 	if (intermediate) {
@@ -293,7 +297,10 @@ static int spawn_init(struct creation *c, int fifo_fd, int seccomp_fd, struct er
 	}
 	silo_fault_point("maps");
 	if (c->cgroup) {
-		if (!in_cgroup && silo_cgroup_join(c->cgroup, c->pid, NULL, err) < 0)
+		if (!intermediate && silo_sync_expect(sock, SILO_SYNC_JOINED, NULL, err) < 0)
+			return -1;
+		if ((intermediate || (want_into && !in_cgroup)) &&
+		    silo_cgroup_join(c->cgroup, c->pid, NULL, err) < 0)
 			return -1;
 	} else {
 		if (silo_cgroup_enter(&cg, c->pid, &c->cgroup, err) < 0)

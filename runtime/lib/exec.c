@@ -188,7 +188,7 @@ static int run_exec(const struct silo_exec_opts *o, struct opened *x, struct sil
 	autoclose int pidfd = silo_open_init_pidfd(&x->st, err), child = -1, bpf = -1;
 	struct silo_init_config ic = { .spec = spec, .id = o->id, .bundle = x->st.bundle,
 				       .fifo_fd = -1, .lock_fd = -1, .no_new_keyring = true,
-				       .is_exec = true, .ns_flags = ns_flags(spec), .cgroup_fd = -1 };
+				       .is_exec = true, .ns_flags = ns_flags(spec) };
 	int sv[2];
 
 	if (pidfd < 0)

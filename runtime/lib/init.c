@@ -11,6 +11,7 @@
  *  8. bounding set, early seccomp (no NNP), groups/gid/uid with KEEPCAPS, caps, umask
  *  9. READY to the parent; block on the exec fifo until `start`
  * 10. startContainer hooks, fds >= 3+preserved marked CLOEXEC, NNP + late seccomp, execve */
+#include "cgroup.h"
 #include "init.h"
 
 #include "apparmor.h"
@@ -224,6 +225,22 @@ static void exec_process(const struct silo_init_config *c, const struct init_run
 }
 
 /* Unblock signals and wait for the parent's GO, which carries our host pid. */
+/* Into the cgroup silo made for us (cgroup.h): "0" moves only the calling thread, and we
+ * have no other, so the kernel skips the lock a cgroup.procs write takes. */
+static int join_cgroups(const struct silo_init_config *c, struct error *err)
+{
+	struct silo_cgroup_entry *e = (struct silo_cgroup_entry *)c->cg_entry;
+	int r = 0;
+
+	for (size_t i = 0; i < e->n_task_fds && r == 0; i++)
+		if (write(e->task_fds[i], "0", 1) != 1)
+			r = err_set(err, errno, "join the container cgroup (v1 hierarchy %zu)", i);
+	silo_cgroup_entry_close(e);
+	if (r < 0)
+		return -1;
+	return silo_sync_send(c->sync_sock, SILO_SYNC_JOINED, 0, err);
+}
+
 static void await_go(const struct silo_init_config *c, struct init_run *run)
 {
 	struct error err = { 0 };
@@ -273,6 +290,8 @@ void silo_init_main(const struct silo_init_config *c)
 	/* No mknod in a user namespace: ours, or the one we were started in (rootless
 	 * podman runs us inside its own). */
 	ro.userns = c->spec->linux.namespaces[SILO_NS_USER].present || !silo_in_initial_userns();
+	if (c->cg_entry && join_cgroups(c, &err) < 0)
+		fail(c, &err);
 	await_go(c, &run);
 	if (enter_namespaces(c, &err) < 0 || silo_init_uts(c, &err) < 0)
 		fail(c, &err);

@@ -5,6 +5,7 @@
  * unshares, then clones the init as our sibling-child (CLONE_PARENT) and exits. */
 #include "process.h"
 
+#include "cgroup.h"
 #include "init.h"
 #include "ns.h"
 #include "spec.h"
@@ -91,20 +92,18 @@ static void close_parent_fds(const struct silo_init_config *c)
 		close(c->lock_fd);
 	if (c->parent_sock >= 0)
 		close(c->parent_sock);
-	if (c->cgroup_fd >= 0)
-		close(c->cgroup_fd);
 }
 
 static pid_t clone_init(const struct silo_init_config *c, uint64_t flags, int *ret_pidfd,
 			bool *ret_in_cgroup, struct error *err)
 {
 	int pidfd = -1;
-	bool into = ret_in_cgroup && c->cgroup_fd >= 0;
+	bool into = ret_in_cgroup && c->cg_entry && c->cg_entry->into_fd >= 0;
 	struct silo_clone_args args = {
 		.flags = flags | (ret_pidfd ? CLONE_PIDFD : 0) | (into ? CLONE_INTO_CGROUP : 0),
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,
 		.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD,
-		.cgroup = into ? (uint64_t)c->cgroup_fd : 0,
+		.cgroup = into ? (uint64_t)c->cg_entry->into_fd : 0,
 	};
 	pid_t pid = sys_clone3(&args);
 
@@ -168,7 +167,12 @@ static void intermediate_main(const struct silo_init_config *c)
 	if ((flags & CLONE_NEWTIME) &&
 	    silo_ns_set_time_offsets(&l->time_monotonic, &l->time_boottime, &err) < 0)
 		child_fail(c->sync_sock, &err);
-	pid = clone_init(c, CLONE_PARENT, NULL, NULL, &err);
+	/* The parent moves an init cloned from here: its JOINED could overtake our INIT_PID. */
+	struct silo_init_config ic = *c;
+	if (c->cg_entry)
+		silo_cgroup_entry_close((struct silo_cgroup_entry *)c->cg_entry);
+	ic.cg_entry = NULL;
+	pid = clone_init(&ic, CLONE_PARENT, NULL, NULL, &err);
 	if (pid < 0 || silo_sync_send(c->sync_sock, SILO_SYNC_INIT_PID, pid, &err) < 0)
 		child_fail(c->sync_sock, &err);
 	_exit(0);

@@ -11,6 +11,8 @@ struct error;
 struct silo_spec;
 struct silo_process;
 
+struct silo_cgroup_entry;
+
 struct silo_init_config {
 	const struct silo_spec *spec;
 	const char *id;
@@ -29,15 +31,18 @@ struct silo_init_config {
 	bool is_exec;       /* an `exec` process: no rootfs, no fifo, no startContainer hooks */
 	int init_pidfd;     /* exec: pidfd of the container init whose namespaces we join */
 	int ns_flags;       /* exec: CLONE_NEW* of the namespaces to join */
-	int cgroup_fd;      /* create: a v2 cgroup to clone the init into (CLONE_INTO_CGROUP), or -1 */
+	/* create: how the init enters its precreated cgroup (the init then sends
+	 * SILO_SYNC_JOINED first), or NULL */
+	const struct silo_cgroup_entry *cg_entry;
 };
 
 /* Clone the init (directly, or through an intermediate when namespaces must be joined
  * or a time namespace created). Returns the init's host pid; *ret_pidfd gets a pidfd
  * or -1. With *ret_intermediate set, the pid is the intermediate's: it asks for id maps
  * (SILO_SYNC_USERNS) and then reports the init's pid (SILO_SYNC_INIT_PID).
- * *ret_in_cgroup tells whether the init was born in c->cgroup_fd's cgroup (direct path and
- * a kernel with CLONE_INTO_CGROUP); if not, the caller moves it there. */
+ * *ret_in_cgroup tells whether the init was born in c->cg_entry's cgroup2 directory (direct
+ * path, a kernel with CLONE_INTO_CGROUP). The intermediate path does not use c->cg_entry:
+ * the caller moves the init then. */
 pid_t silo_process_spawn(const struct silo_init_config *c, int *ret_pidfd, bool *ret_intermediate,
 			 bool *ret_in_cgroup, struct error *err);
 

@@ -17,6 +17,7 @@ enum silo_sync_type {
 	SILO_SYNC_PTY,         /* init -> parent: pty master follows as SCM_RIGHTS */
 	SILO_SYNC_READY,       /* init -> parent: set up, blocked on the exec fifo next */
 	SILO_SYNC_ERROR,       /* child -> parent: `err` holds the failure */
+	SILO_SYNC_JOINED,      /* init -> parent: in the precreated cgroup (cgroup.h entry) */
 };
 
 struct silo_sync_msg {
