@@ -612,6 +612,12 @@ static int ctx_pids(struct cgroup_ctx *c, pid_t **ret, size_t *ret_n, struct err
 	return 0;
 }
 
+static int ctx_count(struct cgroup_ctx *c, size_t *ret_n, struct error *err)
+{
+	autofree pid_t *pids = NULL;
+	return ctx_pids(c, &pids, ret_n, err);
+}
+
 int silo_cgroup_pids(const char *state, pid_t **ret, size_t *ret_n, struct error *err)
 {
 	autoctx struct cgroup_ctx c = { 0 };
@@ -654,9 +660,8 @@ static int ctx_signal_all(struct cgroup_ctx *c, int sig, struct error *err)
 	if (!can_freeze(c))
 		return signal_each(c, sig, err);
 	/* Nothing left (the usual case once a pid namespace's init is gone): no freeze needed. */
-	autofree pid_t *pids = NULL;
-	size_t n = 0;
-	if (ctx_pids(c, &pids, &n, err) < 0)
+	size_t n;
+	if (ctx_count(c, &n, err) < 0)
 		return -1;
 	if (n == 0)
 		return 0;
@@ -682,9 +687,8 @@ int silo_cgroup_signal_all(const char *state, int sig, struct error *err)
 static int wait_empty(struct cgroup_ctx *c, struct error *err)
 {
 	for (int waited = 0;; waited += 10) {
-		autofree pid_t *pids = NULL;
-		size_t n = 0;
-		if (ctx_pids(c, &pids, &n, err) < 0)
+		size_t n;
+		if (ctx_count(c, &n, err) < 0)
 			return -1;
 		if (n == 0)
 			return 0;
