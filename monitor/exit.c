@@ -122,27 +122,15 @@ struct exit_plan {
 
 static void __attribute__((noreturn)) exit_child(const struct exit_plan *p)
 {
-	sigset_t none;
 	struct timespec ts = { .tv_sec = p->delay };
 
-	signal(SIGPIPE, SIG_DFL);
-	/* our handlers (early_term, glib's) must not run in the child */
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	mon_child_reset_signals();
 	for (int i = 0; i < 3; i++)
 		dup2(p->devnull, i);
 	fd_close_from(3, false);
 	while (ts.tv_sec > 0 && nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, p->oom, strlen(p->oom)) < 0)
-			(void)0;
-		close(fd);
-	}
+	mon_set_oom_score_adj(p->oom);
 	execv(p->argv[0], p->argv);
 	_exit(127);
 }

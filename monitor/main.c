@@ -223,12 +223,8 @@ static int read_oom_score_adj(void)
 
 static void write_oom_score_adj(const char *val)
 {
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (write(fd, val, strlen(val)) < 0)
+	if (mon_set_oom_score_adj(val) < 0)
 		mon_debug("set oom_score_adj %s: %s, ignoring", val, strerror(errno));
-	close(fd);
 }
 
 /* 2.2: block until the engine says go (any data or EOF). */

@@ -179,7 +179,6 @@ static void put_pid(char *dst, pid_t pid)
 
 static void __attribute__((noreturn)) child_exec(const struct child_plan *p, pid_t parent)
 {
-	sigset_t none;
 	char b;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -190,24 +189,13 @@ static void __attribute__((noreturn)) child_exec(const struct child_plan *p, pid
 		for (int i = 0; i < 3; i++)
 			if (dup2(p->stdio[i], i) < 0)
 				_exit(127);
-	signal(SIGPIPE, SIG_DFL);
-	/* our handlers (early_term, glib's) must not run in the child */
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	mon_child_reset_signals();
 	if (p->listen_pid)
 		put_pid(p->listen_pid + strlen("LISTEN_PID="), getpid());
 	if (p->start_fd >= 0) /* --exec-attach: second "go" (spec 9.2) */
 		while (read(p->start_fd, &b, 1) < 0 && errno == EINTR)
 			;
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, p->oom, strlen(p->oom)) < 0)
-			(void)0;
-		close(fd);
-	}
+	mon_set_oom_score_adj(p->oom);
 	fd_close_from(3 + p->preserve, true);
 	execve(p->argv[0], p->argv, p->envp);
 	_exit(127);

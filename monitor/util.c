@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,31 @@ void fd_close_from(int from, bool cloexec_only)
 		else
 			close(fd);
 	}
+}
+
+int mon_set_oom_score_adj(const char *val)
+{
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return -1;
+	r = write(fd, val, strlen(val)) < 0 ? -1 : 0;
+	close(fd);
+	return r;
+}
+
+void mon_child_reset_signals(void)
+{
+	sigset_t none;
+
+	signal(SIGPIPE, SIG_DFL);
+	/* our handlers (early_term, glib's) must not run in the child */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 /* g_unix_fd_add, minus two eventfd writes and a read per dispatch: glib takes a source that

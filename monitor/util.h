@@ -58,6 +58,11 @@ ssize_t write_all(int fd, const void *buf, size_t len);
 void fd_close_from(int from, bool cloexec_only);
 int fd_set_nonblock(int fd, bool on);
 guint mon_fd_add(int fd, GIOCondition cond, GUnixFDSourceFunc fn, gpointer data);
+/* Async-signal-safe, for forked children too: write /proc/self/oom_score_adj (-1 + errno on
+ * failure); give a child the signal state of a fresh process (default TERM/INT/HUP/PIPE
+ * handlers, nothing blocked). */
+int mon_set_oom_score_adj(const char *val);
+void mon_child_reset_signals(void);
 int fd_set_cloexec(int fd, bool on);
 /* Strict decimal parse of a whole string. */
 int parse_int64(const char *s, int64_t *ret);
