@@ -229,7 +229,7 @@ static void exec_process(const struct silo_init_config *c, const struct init_run
  * have no other, so the kernel skips the lock a cgroup.procs write takes. */
 static int join_cgroups(const struct silo_init_config *c, struct error *err)
 {
-	struct silo_cgroup_entry *e = (struct silo_cgroup_entry *)c->cg_entry;
+	struct silo_cgroup_entry *e = c->cg_entry;
 	int r = 0;
 
 	for (size_t i = 0; i < e->n_task_fds && r == 0; i++)

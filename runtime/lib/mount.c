@@ -4,6 +4,7 @@
  * new API, mount(2) on /proc/self/fd/N and MS_REMOUNT carrying the locked flags. Knows
  * nothing about specs: rootfs.c decides what to mount. */
 #include "mount.h"
+#include "state.h"
 
 #include "pathres.h"
 #include "util/cleanup.h"
@@ -76,22 +77,11 @@ static unsigned long current_flags(int fd)
 	return ms;
 }
 
-/* Locked flags exist only below a non-initial user namespace. */
-static bool in_child_userns(void)
-{
-	char buf[128] = "";
-	autoclose int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
-	unsigned a, b, c;
-
-	if (fd < 0 || read(fd, buf, sizeof(buf) - 1) <= 0)
-		return false;
-	return !(sscanf(buf, "%u %u %u", &a, &b, &c) == 3 && a == 0 && b == 0 &&
-		 c == 4294967295u);
-}
-
+/* Locked flags exist only below a non-initial user namespace (the init may have made or
+ * joined one since silo started, hence uncached). */
 unsigned long silo_mount_locked_flags(int fd)
 {
-	if (!in_child_userns())
+	if (silo_userns_is_initial())
 		return 0;
 	return current_flags(fd) & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
 				    MS_NODIRATIME | MS_RELATIME);

@@ -170,7 +170,7 @@ static void intermediate_main(const struct silo_init_config *c)
 	/* The parent moves an init cloned from here: its JOINED could overtake our INIT_PID. */
 	struct silo_init_config ic = *c;
 	if (c->cg_entry)
-		silo_cgroup_entry_close((struct silo_cgroup_entry *)c->cg_entry);
+		silo_cgroup_entry_close(c->cg_entry);
 	ic.cg_entry = NULL;
 	pid = clone_init(&ic, CLONE_PARENT, NULL, NULL, &err);
 	if (pid < 0 || silo_sync_send(c->sync_sock, SILO_SYNC_INIT_PID, pid, &err) < 0)

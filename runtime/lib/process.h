@@ -33,7 +33,7 @@ struct silo_init_config {
 	int ns_flags;       /* exec: CLONE_NEW* of the namespaces to join */
 	/* create: how the init enters its precreated cgroup (the init then sends
 	 * SILO_SYNC_JOINED first), or NULL */
-	const struct silo_cgroup_entry *cg_entry;
+	struct silo_cgroup_entry *cg_entry;
 };
 
 /* Clone the init (directly, or through an intermediate when namespaces must be joined

@@ -45,25 +45,30 @@ int silo_state_check_id(const char *id, struct error *err)
 	return 0;
 }
 
-bool silo_in_initial_userns(void)
+bool silo_userns_is_initial(void)
 {
-	static int cached = -1; /* a process does not change user namespace under silo */
 	char buf[128] = "";
 	unsigned long a, b, c;
 	ssize_t n;
 	int fd;
 
-	if (cached >= 0)
-		return cached;
 	fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
 	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0)
-		return (cached = 1); /* no user namespaces at all */
+		return true; /* no user namespaces at all */
 	buf[n] = '\0';
-	cached = sscanf(buf, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 &&
-		 c == 4294967295UL;
+	return sscanf(buf, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 &&
+	       c == 4294967295UL;
+}
+
+bool silo_in_initial_userns(void)
+{
+	static int cached = -1;
+
+	if (cached < 0)
+		cached = silo_userns_is_initial();
 	return cached;
 }
 

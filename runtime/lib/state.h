@@ -34,8 +34,11 @@ struct silo_state {
 
 /* Validate a container id ([A-Za-z0-9_+.-], not starting with '.', bounded). */
 int silo_state_check_id(const char *id, struct error *err);
-/* Whether we are in the host's user namespace (uid_map is the identity). */
+/* Whether we are in the host's user namespace (uid_map is the identity). The cached form
+ * answers for the process that first asked: a child that made a new user namespace, or
+ * joined one, must use silo_userns_is_initial(), which reads uid_map each time. */
 bool silo_in_initial_userns(void);
+bool silo_userns_is_initial(void);
 /* The state root (created, mkdir -p): --root if given, else /run/silo for root of the
  * host user namespace, else $XDG_RUNTIME_DIR/silo (rootless, rootless podman). */
 int silo_state_root(const char *arg, char **ret, struct error *err);
