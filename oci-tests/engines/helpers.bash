@@ -131,14 +131,16 @@ rl_as() {
 	local dir=$1 user=$2 view=()
 	shift 2
 	[ "$(runtime_name)" != crun ] || view=(unshare -m --propagation private bash -c "$RL_V1_VIEW" bash)
-	timeout --foreground -k 5 "$ENGINE_TIMEOUT" "${view[@]}" \
+	# from the user's home: the caller's cwd (a checkout in a mode-0700 mktemp dir, say)
+	# may be closed to the user, and podman's rootless re-exec chdirs back to it
+	(cd "$dir/home" && exec timeout --foreground -k 5 "$ENGINE_TIMEOUT" "${view[@]}" \
 		setpriv --reuid "$user" --regid "$(id -g "$user")" --init-groups \
 		env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		USER="$user" LOGNAME="$user" HOME="$dir/home" XDG_RUNTIME_DIR="$dir/xdg" \
 		XDG_CONFIG_HOME="$dir/home/.config" CONTAINERS_CONF="$dir/containers.conf" \
 		CONTAINERS_STORAGE_CONF="$dir/storage.conf" CONTAINERS_REGISTRIES_CONF="$ENGINE_WORK/registries.conf" \
 		podman --log-level fatal --root "$dir/home/storage" --runroot "$dir/xdg/run" \
-		--tmpdir "$dir/xdg/tmp" --storage-driver vfs "$@"
+		--tmpdir "$dir/xdg/tmp" --storage-driver vfs "$@")
 }
 # A tmpfs on /sys/fs/cgroup with the host's v1 hierarchies mounted again (same options),
 # then "$@".
