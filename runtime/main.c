@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* silo's entry point: global options, the command table (dispatch and --help from one
- * list), the sealed self-clone for verbs that enter containers, the final error print. */
+ * list), the CVE-2019-5736 re-exec for verbs that enter containers, the final error print. */
 #include "cmd/cmd.h"
 #include "cgroup.h"
 #include "selfclone.h"

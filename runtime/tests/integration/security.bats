@@ -4,15 +4,46 @@
 
 load helpers
 
-@test "CVE-2019-5736: silo processes in the container run from a sealed copy" {
+# exe_is_guarded PID: the exe of PID cannot be opened for writing, now or through an fd
+# kept for later: a sealed memfd, or the root of a read-only mount (ETXTBSY alone passes
+# while silo runs, and is gone when it exits).
+exe_is_guarded() {
+	python3 - "$1" <<'PY'
+import fcntl, os, sys
+fd = os.open(f"/proc/{sys.argv[1]}/exe", os.O_RDONLY)
+try:
+    seals = fcntl.fcntl(fd, 1034)  # F_GET_SEALS
+except OSError:
+    seals = None
+if seals is not None:
+    sys.exit(0 if seals & 0xf == 0xf else 1)  # SEAL, SHRINK, GROW, WRITE
+sys.exit(0 if os.fstatvfs(fd).f_flag & os.ST_RDONLY else 1)
+PY
+}
+
+@test "CVE-2019-5736: silo processes in the container run from a read-only clone of the binary" {
 	skip_if_sanitized
 	set_args sleep 1000
 	silo create --bundle "$BUNDLE" "$ID"
 	init=$(silo state "$ID" | jq -r .pid)
-	# The waiting init is silo code: its exe must be the sealed memfd, not the host binary.
-	[[ "$(readlink /proc/$init/exe)" == "/memfd:silo"* ]]
+	# The waiting init is silo code: its exe is the host binary's inode, but on a private,
+	# detached, read-only mount (readlink shows its root, "/"), never the host's mount.
+	[ "$(readlink /proc/$init/exe)" = / ]
+	[ "$(stat -Lc %i /proc/$init/exe)" = "$(stat -c %i "$SILO")" ]
+	exe_is_guarded "$init"
 	run sh -c "echo overwrite >>/proc/$init/exe"
 	[ "$status" -ne 0 ]
+	run python3 -c "import os; os.open('/proc/$init/exe', os.O_WRONLY)"
+	[ "$status" -ne 0 ]
+}
+
+@test "CVE-2019-5736: SILO_SELFCLONE_COPY=1 runs them from a sealed memfd copy instead" {
+	skip_if_sanitized
+	set_args sleep 1000
+	SILO_SELFCLONE_COPY=1 silo create --bundle "$BUNDLE" "$ID"
+	init=$(silo state "$ID" | jq -r .pid)
+	[[ "$(readlink /proc/$init/exe)" == "/memfd:silo"* ]]
+	exe_is_guarded "$init"
 	run python3 -c "import os; os.open('/proc/$init/exe', os.O_WRONLY)"
 	[ "$status" -ne 0 ]
 }
@@ -22,9 +53,9 @@ load helpers
 # and writes through it once no silo runs any more. The attacker gets CAP_SYS_PTRACE, as
 # the init's full capability set would otherwise deny it /proc/PID/exe; the original
 # exploit had silo itself exec'd as a container process (#!/proc/self/exe), a race.
-# silo runs from a copy here, so a runtime without the sealed copy damages only that.
-@test "CVE-2019-5736: a container cannot rewrite the host binary through a silo process" {
-	skip_if_sanitized
+# silo runs from a copy here, so a runtime without the guard damages only that.
+# attack_host_binary [ENV=VALUE...]: the attack, with silo run under env ENV=VALUE.
+attack_host_binary() {
 	local rt="$BATS_TEST_TMPDIR/silo" x="$BATS_TEST_TMPDIR/x" victim="$BATS_TEST_TMPDIR/victim"
 	cp "$SILO" "$rt"
 	sum=$(sha256sum "$rt" | cut -d' ' -f1)
@@ -38,8 +69,8 @@ load helpers
 		| .linux.namespaces |= map(select(.type != "pid"))
 		| .process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])
 		| .mounts += [{"destination": "/x", "type": "bind", "source": $x, "options": ["rbind"]}]' --arg x "$x" --arg a "$attack"
-	"$rt" --root "$IT_ROOT" run -d --bundle "$BUNDLE" "$ID" >/dev/null
-	"$rt" --root "$IT_ROOT" create --bundle "$victim" "$ID-b" >/dev/null 2>&1
+	env "$@" "$rt" --root "$IT_ROOT" run -d --bundle "$BUNDLE" "$ID" >/dev/null
+	env "$@" "$rt" --root "$IT_ROOT" create --bundle "$victim" "$ID-b" >/dev/null 2>&1
 	"$rt" --root "$IT_ROOT" state "$ID-b" | jq -r .pid >"$x/pid"
 	for _ in $(seq 250); do [ -e "$x/opened" ] && break; sleep 0.02; done
 	[ -e "$x/opened" ] || fail_with "the attacker could not open the exe of pid $(cat "$x/pid")"
@@ -51,6 +82,16 @@ load helpers
 	done
 	[ "$(sha256sum "$rt" | cut -d' ' -f1)" = "$sum" ] || fail_with "the container rewrote silo"
 	[ ! -e "$x/wrote" ]
+}
+
+@test "CVE-2019-5736: a container cannot rewrite the host binary through a silo process" {
+	skip_if_sanitized
+	attack_host_binary
+}
+
+@test "CVE-2019-5736: nor with the sealed-copy fallback (SILO_SELFCLONE_COPY=1)" {
+	skip_if_sanitized
+	attack_host_binary SILO_SELFCLONE_COPY=1
 }
 
 @test "CVE-2024-21626: no host fd reaches the init, not even silo's own" {
