@@ -68,6 +68,11 @@ RT_LINK_LIBS := $(if $(filter 1,$(STATIC_LIBS)),-Wl$(comma)-Bstatic $(RT_STATIC_
 RT_LDMODE := $(if $(and $(filter 1,$(STATIC_LIBS)),$(if $(SANITIZE),,1)),-static-pie,-pie)
 MON_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(MON_PKGS) 2>/dev/null)
 MON_LIBS   := $(shell $(PKG_CONFIG) --libs $(MON_PKGS) 2>/dev/null)
+# silomon is a static PIE under the same conditions: a monitor per container lives as long
+# as the container, and the relocated data of ld.so, libc and glib is private memory in
+# each one (204 -> 140 KiB private per idle silomon, contrib/bench/monitor).
+MON_LDMODE := $(RT_LDMODE)
+MON_STATIC_LIBS := $(shell $(PKG_CONFIG) --static --libs $(MON_PKGS) 2>/dev/null)
 
 RT_LIB_SRCS := $(sort $(wildcard runtime/lib/*.c runtime/lib/util/*.c))
 RT_LIB_OBJS := $(RT_LIB_SRCS:.c=.o)
@@ -249,7 +254,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/silo 2>/dev/null
 
 clean:
-	rm -f runtime/silo $(RT_LIB) $(UNIT_BINS)
+	rm -f runtime/silo $(RT_LIB) $(UNIT_BINS) monitor/silomon monitor/silomon-dynamic monitor/tests/unit
 	find runtime monitor oci-tests -name '*.o' -delete -o -name '*.d' -delete
 	rm -rf $(RESULTS) build
 
