@@ -8,8 +8,10 @@
  *
  * "Already protected" is read from our own executable, never from an environment
  * variable a caller could set: a memfd with all write seals, or a file that is the root
- * of a read-only mount (which our clone is). Reopening /proc/<pid>/exe for writing then
- * fails with EPERM (seals) or EROFS (mount). */
+ * of a read-only mount (our clone; or a binary an admin bind-mounted read-only onto
+ * itself, which guards it as well). Writing through /proc/<pid>/exe then fails with
+ * EPERM (seals) or EROFS (mount). SILO_SELFCLONE_COPY=1 only picks the copy over the
+ * mount. */
 #include "selfclone.h"
 
 #include "util/cleanup.h"
