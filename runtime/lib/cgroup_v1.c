@@ -3,6 +3,7 @@
  * per-controller hierarchies, device lists, freezer.state, stats. On hybrid hosts only
  * hugetlb and `unified` keys go to the v2 tree, where controllers are never enabled. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -237,13 +238,42 @@ static int v1_misc(struct cgroup_ctx *c, const struct silo_resources *r, struct 
 	return 0;
 }
 
-static int v1_device_rule(struct cgroup_ctx *c, const struct silo_device_rule *d, struct error *err)
+/* The devices files, each opened once for the whole rule list: every write() is one rule
+ * to the kernel, and a container's ~13 rules no longer cost 13 path walks into cgroupfs
+ * (which wait on the hierarchy's lock while other containers' cgroups are created). */
+struct v1_device_files {
+	struct cgroup_hier *h;
+	int fd[2]; /* devices.deny, devices.allow */
+};
+
+static int v1_device_write(struct v1_device_files *df, bool allow, const char *line,
+			   struct error *err)
+{
+	const char *name = allow ? "devices.allow" : "devices.deny";
+	size_t len = strlen(line);
+	ssize_t n;
+
+	if (df->fd[allow] < 0) {
+		autofree char *f = cgroup_file(df->h, name);
+		df->fd[allow] = open(f, O_WRONLY | O_CLOEXEC);
+		if (df->fd[allow] < 0)
+			return err_set(err, errno, "open `%s`", f);
+	}
+	n = write(df->fd[allow], line, len);
+	if (n < 0)
+		return err_set(err, errno, "write `%s` to `%s`", line, name);
+	if ((size_t)n != len)
+		return err_set(err, EIO, "write `%s` to `%s`: short write", line, name);
+	return 0;
+}
+
+static int v1_device_rule(struct v1_device_files *df, const struct silo_device_rule *d,
+			  struct error *err)
 {
 	char lines[2][64];
 	int n = cgroup_device_lines(d, lines);
 	for (int i = 0; i < n; i++)
-		if (v1_set(c, "devices", d->allow ? "devices.allow" : "devices.deny", err, "%s",
-			   lines[i]) < 0)
+		if (v1_device_write(df, d->allow, lines[i], err) < 0)
 			return -1;
 	return 0;
 }
@@ -252,23 +282,32 @@ static int v1_device_rule(struct cgroup_ctx *c, const struct silo_device_rule *d
 static int v1_devices(struct cgroup_ctx *c, const struct silo_resources *r, bool update,
 		      struct error *err)
 {
+	struct v1_device_files df = { .h = cgroup_find_v1(c, "devices"), .fd = { -1, -1 } };
 	size_t nd;
 	const struct silo_device_rule *defs = cgroup_default_devices(&nd);
+	int ret = -1;
+
 	if ((update && !r->n_devices) || (c->flags & SILO_CGROUP_ROOTLESS))
 		return 0;
-	if (!cgroup_find_v1(c, "devices")) {
+	if (!df.h) {
 		log_debug("no devices cgroup: device rules not enforced");
 		return 0;
 	}
-	if (v1_set(c, "devices", "devices.deny", err, "a") < 0)
-		return -1;
+	if (v1_device_write(&df, false, "a", err) < 0)
+		goto out;
 	for (size_t i = 0; i < r->n_devices; i++)
-		if (v1_device_rule(c, &r->devices[i], err) < 0)
-			return err_prefix(err, "`.linux.resources.devices[%zu]`", i);
+		if (v1_device_rule(&df, &r->devices[i], err) < 0) {
+			err_prefix(err, "`.linux.resources.devices[%zu]`", i);
+			goto out;
+		}
 	for (size_t i = 0; i < nd; i++)
-		if (v1_device_rule(c, &defs[i], err) < 0)
-			return -1;
-	return 0;
+		if (v1_device_rule(&df, &defs[i], err) < 0)
+			goto out;
+	ret = 0;
+out:
+	closep(&df.fd[0]);
+	closep(&df.fd[1]);
+	return ret;
 }
 
 static int v1_apply(struct cgroup_ctx *c, const struct silo_resources *r, bool update,
