@@ -6,6 +6,8 @@ load helpers
 
 setup_file() {
 	export PD_DIR=$(mktemp -d /tmp/silomon-podman.XXXXXX)
+	# podman's own cgroups (libpod_parent, libpod_parent/conmon): what these tests add goes
+	"$BATS_TEST_DIRNAME/../../contrib/podman-cgroups" snapshot "$PD_DIR/podman-cgroups"
 	command -v podman >/dev/null 2>&1 || return 0
 	pass_sanitizer_options
 	[ -x "${RUNC:-/usr/sbin/runc}" ] || return 0
@@ -20,6 +22,7 @@ teardown_file() {
 		pd rm -a -f -t 0 >/dev/null 2>&1 || true
 		pd system reset -f >/dev/null 2>&1 || true
 	fi
+	"$BATS_TEST_DIRNAME/../../contrib/podman-cgroups" sweep "$PD_DIR/podman-cgroups"
 	rm -rf "$PD_DIR"
 }
 

@@ -106,6 +106,8 @@ ns_of() { readlink "/proc/$(pm inspect --format '{{.State.Pid}}' "$1")/ns/$2"; }
 	ids=$(pm ps -a --pod --filter "pod=$pod" --no-trunc --format '{{.ID}}')
 	run pm pod rm -f -t 0 "$pod"
 	assert_status 0
+	# (podman 4.3 itself leaves the pod's cgroup in name=systemd and the unified hierarchy,
+	# with runc and conmon too; ./run's clean-up sweeps podman's own cgroups)
 	for id in $ids; do
 		left+=$(leftovers_of "$id")
 	done
