@@ -195,11 +195,11 @@ static int await_init_pid(struct creation *c, int sock, struct error *err)
 	return 0;
 }
 
-static int write_pending_cgroup(int dirfd, const char *state, struct error *err)
+int silo_write_pending_cgroup(int dirfd, const char *cgroup, struct error *err)
 {
 	autoclose int fd = openat(dirfd, PENDING_CGROUP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
-	if (fd < 0 || fd_write_all(fd, state, strlen(state), err) < 0)
+	if (fd < 0 || fd_write_all(fd, cgroup, strlen(cgroup), err) < 0)
 		return err_set(err, errno, "record the container cgroup");
 	return 0;
 }
@@ -274,7 +274,7 @@ static int spawn_init(struct creation *c, int fifo_fd, int seccomp_fd, struct er
 	if (silo_cgroup_precreate(&cg, &entry, &c->cgroup, err) < 0)
 		return -1;
 	want_into = entry.into_fd >= 0;
-	if (c->cgroup && *c->cgroup && write_pending_cgroup(c->dirfd, c->cgroup, err) < 0) {
+	if (c->cgroup && *c->cgroup && silo_write_pending_cgroup(c->dirfd, c->cgroup, err) < 0) {
 		silo_cgroup_entry_close(&entry);
 		return -1;
 	}
@@ -307,7 +307,7 @@ static int spawn_init(struct creation *c, int fifo_fd, int seccomp_fd, struct er
 			return -1;
 		/* Until the state file exists, this is how delete --force finds the cgroup of
 		 * a create that was killed. */
-		if (c->cgroup && *c->cgroup && write_pending_cgroup(c->dirfd, c->cgroup, err) < 0)
+		if (c->cgroup && *c->cgroup && silo_write_pending_cgroup(c->dirfd, c->cgroup, err) < 0)
 			return -1;
 	}
 	silo_fault_point("cgroup");
@@ -328,19 +328,27 @@ int silo_send_pidfd(const char *socket_path, pid_t pid, struct error *err)
 	return 0;
 }
 
+void silo_state_fill_from_spec(struct silo_state *st, const struct silo_spec *s,
+			       unsigned cgroup_flags)
+{
+	st->rootfs = s->root.path;
+	st->oci_version = s->oci_version;
+	st->owner = geteuid();
+	st->systemd_cgroup = cgroup_flags & SILO_CGROUP_SYSTEMD;
+	st->private_pidns = s->linux.namespaces[SILO_NS_PID].present;
+	st->has_poststop = s->hooks[SILO_HOOK_POSTSTOP].n > 0;
+	st->annotations = s->annotations.v;
+	st->n_annotations = s->annotations.n;
+}
+
 static int publish(struct creation *c, struct error *err)
 {
-	const struct silo_spec *s = c->spec;
 	struct silo_state st = { .id = (char *)c->o->id, .pid = c->pid, .bundle = c->bundle,
-				 .rootfs = s->root.path, .oci_version = s->oci_version,
-				 .cgroup = c->cgroup, .owner = geteuid(),
-				 .systemd_cgroup = c->o->cgroup_flags & SILO_CGROUP_SYSTEMD,
-				 .private_pidns = s->linux.namespaces[SILO_NS_PID].present,
-				 .has_poststop = s->hooks[SILO_HOOK_POSTSTOP].n > 0,
-				 .has_poststart = s->hooks[SILO_HOOK_POSTSTART].n > 0,
-				 .annotations = s->annotations.v, .n_annotations = s->annotations.n };
+				 .cgroup = c->cgroup,
+				 .has_poststart = c->spec->hooks[SILO_HOOK_POSTSTART].n > 0 };
 	char created[64];
 
+	silo_state_fill_from_spec(&st, c->spec, c->o->cgroup_flags);
 	silo_rfc3339_now(created, sizeof(created));
 	st.created = created;
 	if (silo_proc_start_time(c->pid, &st.start_time) < 0)

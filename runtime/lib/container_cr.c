@@ -271,12 +271,8 @@ static int restore_enter(void *data, pid_t pid, char **ret_root, struct error *e
 
 	if (silo_cgroup_enter(&cg, pid, &r->cgroup, err) < 0)
 		return -1;
-	if (*r->cgroup) {
-		autoclose int fd = openat(r->dirfd, PENDING_CGROUP,
-					  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0 || fd_write_all(fd, r->cgroup, strlen(r->cgroup), err) < 0)
-			return err_set(err, errno, "record the container cgroup");
-	}
+	if (*r->cgroup && silo_write_pending_cgroup(r->dirfd, r->cgroup, err) < 0)
+		return -1;
 	/* "<layout>|<path>|...": the path is the root criu restores the cgroups under */
 	p = strchr(r->cgroup, '|');
 	end = p ? strchr(p + 1, '|') : NULL;
@@ -286,16 +282,11 @@ static int restore_enter(void *data, pid_t pid, char **ret_root, struct error *e
 
 static int restore_publish(struct restoration *r, struct error *err)
 {
-	const struct silo_spec *s = r->spec;
 	struct silo_state st = { .id = (char *)r->o->id, .pid = r->pid, .bundle = r->bundle,
-				 .rootfs = s->root.path, .oci_version = s->oci_version,
-				 .cgroup = r->cgroup, .owner = geteuid(),
-				 .systemd_cgroup = r->o->cgroup_flags & SILO_CGROUP_SYSTEMD,
-				 .private_pidns = s->linux.namespaces[SILO_NS_PID].present,
-				 .has_poststop = s->hooks[SILO_HOOK_POSTSTOP].n > 0,
-				 .annotations = s->annotations.v, .n_annotations = s->annotations.n };
+				 .cgroup = r->cgroup };
 	char created[64];
 
+	silo_state_fill_from_spec(&st, r->spec, r->o->cgroup_flags);
 	silo_rfc3339_now(created, sizeof(created));
 	st.created = created;
 	if (silo_proc_start_time(r->pid, &st.start_time) < 0)

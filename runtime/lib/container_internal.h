@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Shared by the lifecycle files (container.c, exec.c): an existing container opened
- * under its lock with its state read and status derived. */
+/* Shared by the lifecycle files (container.c, container_cr.c, exec.c): an existing
+ * container opened under its lock with its state read and status derived; the pending
+ * cgroup record and the state fields taken from the spec. */
 #ifndef SILO_CONTAINER_INTERNAL_H
 #define SILO_CONTAINER_INTERNAL_H
 
@@ -27,6 +28,14 @@ int silo_open_init_pidfd(const struct silo_state *st, struct error *err);
 
 /* Where create records the cgroup state until the state file is published. */
 #define PENDING_CGROUP "cgroup.pending"
+/* Record `cgroup` (a cgroup state string) there, for delete --force of a dying create. */
+int silo_write_pending_cgroup(int dirfd, const char *cgroup, struct error *err);
+
+struct silo_spec;
+/* The fields of a container's state that come from its spec (rootfs, OCI version, pid
+ * namespace, poststop hooks, annotations), the owner and the cgroup driver. */
+void silo_state_fill_from_spec(struct silo_state *st, const struct silo_spec *s,
+			       unsigned cgroup_flags);
 
 /* Every fd in 3..3+n-1 must be open (--preserve-fds); returns n. */
 int silo_check_preserved_fds(int n, struct error *err);
