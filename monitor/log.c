@@ -136,6 +136,12 @@ void mon_log_reopen(struct mon_log *l)
 		k8s_log_reopen(l->k8s);
 }
 
+void mon_log_trim(struct mon_log *l)
+{
+	if (l->k8s)
+		k8s_log_trim(l->k8s);
+}
+
 void mon_log_finish(struct mon_log *l)
 {
 	if (l->k8s)

@@ -8,6 +8,7 @@ struct k8s_log;
 struct k8s_log *k8s_log_open(const char *path, const struct mon_opts *o, struct error *err);
 void k8s_log_write(struct k8s_log *l, enum mon_stream s, const char *buf, size_t len);
 void k8s_log_reopen(struct k8s_log *l);
+void k8s_log_trim(struct k8s_log *l);
 void k8s_log_finish(struct k8s_log *l);
 void k8s_log_free(struct k8s_log *l);
 

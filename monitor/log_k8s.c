@@ -15,11 +15,18 @@
 /* A nearly full fs takes a small record after refusing a big one: at most one "cannot write"
  * warning (and its "writing again") per this many seconds; the loss is counted regardless. */
 #define LOSS_REPORT_INTERVAL_US (10 * G_USEC_PER_SEC)
+/* Records of a big chunk are written in batches of about this size, so that the record
+ * buffer stays small (and mon_log_trim gives it back after a burst). */
+#define BATCH_MAX (64 * 1024)
+/* Unless --no-sync-log, writeback of the log is started (not waited for) every this many
+ * bytes: the fsync at exit then finds little to write, and dirty pages stay bounded. */
+#define WRITEBACK_KICK (8 * 1024 * 1024)
 
 struct k8s_log {
 	char *path;
 	int fd;
 	int64_t size;	      /* bytes in the current file (starts at its size: conmon #266) */
+	int64_t kicked;	      /* writeback started for the bytes before this offset */
 	int64_t size_max;     /* <= 0: unlimited */
 	int64_t global_max;   /* <= 0: unlimited */
 	int64_t global_total; /* bytes written over the monitor's life */
@@ -55,6 +62,7 @@ struct k8s_log *k8s_log_open(const char *path, const struct mon_opts *o, struct 
 	l->path = g_strdup(path);
 	l->fd = fd;
 	l->size = fstat(fd, &st) == 0 ? st.st_size : 0;
+	l->kicked = l->size;
 	l->size_max = o->log_size_max;
 	l->global_max = o->log_global_size_max;
 	l->no_sync = o->no_sync_log;
@@ -105,6 +113,16 @@ void k8s_log_reopen(struct k8s_log *l)
 		close(l->fd);
 	l->fd = fd;
 	l->size = 0;
+	l->kicked = 0;
+}
+
+static void writeback_kick(struct k8s_log *l)
+{
+	if (l->no_sync || l->size - l->kicked < WRITEBACK_KICK)
+		return;
+	if (sync_file_range(l->fd, l->kicked, l->size - l->kicked, SYNC_FILE_RANGE_WRITE) < 0)
+		mon_debug("log `%s`: sync_file_range: %s", l->path, strerror(errno));
+	l->kicked = l->size;
 }
 
 /* Records cut from one chunk are built into l->rec and written with one write_all: the
@@ -203,12 +221,14 @@ static void batch_flush(struct k8s_log *l, struct k8s_batch *b)
 			report_loss_end(l);
 			l->size += (int64_t)r->len;
 			l->global_total += (int64_t)r->len;
+			writeback_kick(l);
 			if (b->any)
 				l->partial[b->s] = b->last_partial;
 		}
 	}
 	g_string_truncate(r, 0);
 	b->any = false;
+	b->records = b->content = 0;
 }
 
 static void batch_add(struct k8s_log *l, struct k8s_batch *b, bool partial, const char *content,
@@ -259,6 +279,8 @@ void k8s_log_write(struct k8s_log *l, enum mon_stream s, const char *buf, size_t
 		size_t end = nl ? (size_t)(nl - buf) : pos + span;
 		batch_add(l, &b, !nl, buf + pos, end - pos);
 		pos = nl ? end + 1 : end;
+		if (l->rec->len >= BATCH_MAX)
+			batch_flush(l, &b);
 	}
 	batch_flush(l, &b);
 }
@@ -285,6 +307,15 @@ void k8s_log_finish(struct k8s_log *l)
 		mon_warn("log `%s`: lost %" G_GINT64_FORMAT " bytes of container output in %"
 			 G_GINT64_FORMAT " records in total (last error: %s)", l->path,
 			 l->lost_bytes_total, l->lost_records_total, strerror(l->lost_errno));
+}
+
+/* After a burst: the record buffer goes back to its first size. */
+void k8s_log_trim(struct k8s_log *l)
+{
+	if (l->rec->allocated_len <= 2 * (MON_STDIO_BUF + 128))
+		return;
+	g_string_free(l->rec, TRUE);
+	l->rec = g_string_sized_new(MON_STDIO_BUF + 128);
 }
 
 void k8s_log_free(struct k8s_log *l)

@@ -13,7 +13,7 @@
 #include "util.h"
 
 #define MON_STDIO_BUF 8192	 /* max bytes of a log record's content = attach payload */
-#define MON_STDIO_BURST 65536 /* max bytes per read while output streams (stdio.c) */
+#define MON_STDIO_BURST (1024 * 1024) /* max bytes per read while output streams (stdio.c) */
 #define MON_STDIN_MAX (64 * 1024) /* input buffered for the container before back-pressure */
 
 enum mon_state {
@@ -55,8 +55,14 @@ struct mon_ctl;	   /* ctl.c */
 
 struct mon_output {
 	int fd; /* read end (pipe) or pty master; -1 once closed */
-	guint source;
+	guint source; /* fd watch, or the tick timer while streaming */
 	enum mon_stream stream;
+	bool streaming;	    /* read on a timer tick, not on every wake-up (stdio.c) */
+	int pipe_size;	    /* the pipe's size before streaming enlarged it, else 0 */
+	gint64 rate_start;  /* start of the current rate window (monotonic us) */
+	size_t rate_bytes;  /* bytes read in it */
+	unsigned rate_reads; /* reads in it */
+	guint64 reads, bytes; /* totals, reported at debug level when the fd closes */
 };
 
 struct monitor {

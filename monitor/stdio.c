@@ -1,7 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Container stdio: reads output (MON_STDIO_BUF bytes at a time, MON_STDIO_BURST while it
- * streams) and hands each chunk to the log drivers, then the attach clients; buffers input for the container's stdin (pipe or pty)
- * with back-pressure on the attach clients. Never blocks the loop. */
+/* Container stdio: reads output and hands each chunk to the log drivers, then the attach
+ * clients; buffers input for the container's stdin (pipe or pty) with back-pressure on the
+ * attach clients. Never blocks the loop.
+ *
+ * Output is read on every wake-up while it trickles, which gives the lowest latency. A pipe
+ * that streams (STREAM_ENTER_BYTES within STREAM_WINDOW_US) is read on a STREAM_TICK_MS timer
+ * instead, from a pipe enlarged to STREAM_PIPE_SIZE, into a MON_STDIO_BURST buffer: one
+ * wake-up, read and log write per tick instead of one per write of the container, and the
+ * writer no longer wakes the monitor. Output then waits at most a tick (plus the loop's
+ * latency). Reads go back to wake-ups once a tick finds less than STREAM_LEAVE_BYTES, or a
+ * full pipe: a writer that fast fills every read anyway. */
 #include <poll.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -19,6 +27,12 @@
 #define DRAIN_MAX_MS 2000 /* bound for collecting output after the container exited */
 #define TTY_REARM_MS 100
 #define BURST_IDLE_MS 1000 /* a burst buffer unused this long goes back to the kernel */
+#define STREAM_WINDOW_US 10000
+#define STREAM_ENTER_BYTES (128 * 1024) /* in one window: >= 12.8 MB/s ... */
+#define STREAM_SMALL_READ (16 * 1024)	/* ... in reads this small on average */
+#define STREAM_LEAVE_BYTES (16 * 1024)	/* in one tick */
+#define STREAM_TICK_MS 1
+#define STREAM_PIPE_SIZE MON_STDIO_BURST /* holds a tick at up to ~500 MB/s */
 
 static void dispatch(struct monitor *m, enum mon_stream s, const char *buf, size_t len)
 {
@@ -33,14 +47,28 @@ static void output_close(struct monitor *m, int idx)
 	if (o->source)
 		g_source_remove(o->source);
 	o->source = 0;
+	o->streaming = false;
 	if (o->fd == m->pty_fd)
 		m->pty_fd = -1;
+	if (o->fd >= 0)
+		mon_debug("output fd %d: %" G_GUINT64_FORMAT " bytes in %" G_GUINT64_FORMAT " reads",
+			  o->fd, o->bytes, o->reads);
 	fd_clear(&o->fd);
 }
 
-/* Streaming output: once a read fills MON_STDIO_BUF, later reads use a MON_STDIO_BURST buffer
- * (8x fewer reads and log writes per MB). It is mapped on demand and unmapped when output has
- * been quiet for BURST_IDLE_MS, so an idle monitor keeps none of it. */
+/* A pipe enlarged for streaming goes back to its size once output is quiet; a pipe that
+ * still holds more than that refuses (EBUSY) and keeps its size until the next release. */
+static void pipe_restore(struct mon_output *o)
+{
+	if (o->fd < 0 || !o->pipe_size || o->streaming)
+		return;
+	if (fcntl(o->fd, F_SETPIPE_SZ, o->pipe_size) >= 0)
+		o->pipe_size = 0;
+}
+
+/* Streaming output: once a read fills MON_STDIO_BUF or a pipe streams, reads use a
+ * MON_STDIO_BURST buffer. It is mapped on demand and unmapped when output has been quiet for
+ * BURST_IDLE_MS, so an idle monitor keeps none of it; the pipes shrink back then too. */
 static void burst_release(struct monitor *m)
 {
 	if (m->burst_timer)
@@ -49,6 +77,10 @@ static void burst_release(struct monitor *m)
 	if (m->burst)
 		munmap(m->burst, MON_STDIO_BURST);
 	m->burst = NULL;
+	pipe_restore(&m->out[0]);
+	pipe_restore(&m->out[1]);
+	if (m->log)
+		mon_log_trim(m->log);
 }
 
 static gboolean burst_idle_check(gpointer data)
@@ -64,19 +96,23 @@ static gboolean burst_idle_check(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static void burst_start(struct monitor *m)
+static bool burst_start(struct monitor *m)
 {
-	void *p = mmap(NULL, MON_STDIO_BURST, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p;
 
+	if (m->burst)
+		return true;
+	p = mmap(NULL, MON_STDIO_BURST, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		return; /* keep reading MON_STDIO_BUF at a time */
+		return false; /* keep reading MON_STDIO_BUF at a time */
 	m->burst = p;
 	m->burst_used = true;
 	m->burst_timer = g_timeout_add(BURST_IDLE_MS, burst_idle_check, m);
+	return true;
 }
 
-/* One read; returns 1 on data, 0 on "nothing now", -1 on EOF (the fd is then closed). */
-static int read_once(struct monitor *m, int idx)
+/* One read; returns the bytes read, 0 on "nothing now", -1 on EOF (the caller closes). */
+static ssize_t read_once(struct monitor *m, int idx)
 {
 	struct mon_output *o = &m->out[idx];
 	char small[MON_STDIO_BUF];
@@ -85,12 +121,14 @@ static int read_once(struct monitor *m, int idx)
 	ssize_t n = read(o->fd, buf, cap);
 
 	if (n > 0) {
+		o->reads++;
+		o->bytes += (guint64)n;
 		dispatch(m, o->stream, buf, (size_t)n);
 		if (m->burst)
 			m->burst_used = true;
 		else if ((size_t)n == cap)
 			burst_start(m);
-		return 1;
+		return n;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
@@ -99,12 +137,96 @@ static int read_once(struct monitor *m, int idx)
 	return -1;
 }
 
+static gboolean on_stdout_tick(gpointer data);
+static gboolean on_stderr_tick(gpointer data);
+
+/* A pipe read on every wake-up turns to reading on ticks once it streams in small writes.
+ * Returns true when
+ * it did (the caller's fd watch is then replaced by the tick timer). */
+static bool stream_maybe_enter(struct monitor *m, int idx, size_t n)
+{
+	struct mon_output *o = &m->out[idx];
+	gint64 now = g_get_monotonic_time();
+	int size;
+
+	if (now - o->rate_start > STREAM_WINDOW_US) {
+		o->rate_start = now;
+		o->rate_bytes = 0;
+		o->rate_reads = 0;
+	}
+	o->rate_bytes += n;
+	o->rate_reads++;
+	if (o->rate_bytes < STREAM_ENTER_BYTES || o->rate_bytes / o->rate_reads >= STREAM_SMALL_READ ||
+	    o->fd == m->pty_fd || m->output_paused ||
+	    !burst_start(m))
+		return false;
+	o->rate_bytes = 0;
+	o->rate_reads = 0;
+	size = fcntl(o->fd, F_GETPIPE_SZ);
+	if (size < 0)
+		return false;
+	/* the pipe must hold a tick of output, or the writer would wait for us */
+	if (size < STREAM_PIPE_SIZE) {
+		if (fcntl(o->fd, F_SETPIPE_SZ, STREAM_PIPE_SIZE) < 0) {
+			mon_debug("output fd %d: pipe stays at %d bytes: %s", o->fd, size, strerror(errno));
+			return false;
+		}
+		if (!o->pipe_size)
+			o->pipe_size = size;
+	}
+	o->streaming = true;
+	o->source = g_timeout_add(STREAM_TICK_MS, idx ? on_stderr_tick : on_stdout_tick, m);
+	return true;
+}
+
+static void watch_output(struct monitor *m, int idx);
+
+static gboolean on_stream_tick(struct monitor *m, int idx)
+{
+	struct mon_output *o = &m->out[idx];
+	ssize_t n = read_once(m, idx);
+
+	if (n < 0) {
+		o->source = 0;
+		output_close(m, idx);
+		return G_SOURCE_REMOVE;
+	}
+	if (m->output_paused) {
+		o->source = 0; /* pausing removed this timer; resuming adds a watch */
+		return G_SOURCE_REMOVE;
+	}
+	/* Between the two bounds, ticks pay. Below, output has slowed down. At a full buffer
+	 * the pipe was full and the writer waited for the tick: reading on wake-ups is then
+	 * both cheap (every read is big) and needed (the writer outpaces the ticks). */
+	if (n >= STREAM_LEAVE_BYTES && n < MON_STDIO_BURST)
+		return G_SOURCE_CONTINUE;
+	o->source = 0;
+	o->streaming = false;
+	o->rate_start = g_get_monotonic_time();
+	o->rate_bytes = (size_t)n;
+	o->rate_reads = 1;
+	watch_output(m, idx);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean on_stdout_tick(gpointer data)
+{
+	return on_stream_tick(data, 0);
+}
+
+static gboolean on_stderr_tick(gpointer data)
+{
+	return on_stream_tick(data, 1);
+}
+
 static gboolean rearm_tty(gpointer data);
 
 static gboolean on_output(struct monitor *m, int idx, GIOCondition cond)
 {
-	int r = read_once(m, idx);
+	ssize_t r = read_once(m, idx);
 
+	if (r > 0 && stream_maybe_enter(m, idx, (size_t)r))
+		return G_SOURCE_REMOVE; /* o->source is the tick timer now */
 	if (r < 0) {
 		m->out[idx].source = 0;
 		output_close(m, idx);
@@ -135,6 +257,7 @@ static void watch_output(struct monitor *m, int idx)
 
 	if (o->fd < 0 || o->source || m->output_paused)
 		return;
+	o->streaming = false;
 	fd_set_nonblock(o->fd, true);
 	o->source = mon_fd_add(o->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, idx ? on_stderr : on_stdout, m);
 }
@@ -194,16 +317,17 @@ void mon_stdio_drain(struct monitor *m)
 		while (m->out[idx].fd >= 0 && elapsed_ms(&t0) < DRAIN_MAX_MS) {
 			/* pty output may still sit in the line discipline: give it a moment */
 			struct pollfd p = { .fd = m->out[idx].fd, .events = POLLIN };
+			ssize_t n;
 			int r = poll(&p, 1, m->out[idx].fd == m->pty_fd ? 50 : 0);
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r <= 0)
 				break;
 			fd_set_nonblock(m->out[idx].fd, true);
-			r = read_once(m, idx);
-			if (r < 0)
+			n = read_once(m, idx);
+			if (n < 0)
 				output_close(m, idx);
-			else if (r == 0)
+			else if (n == 0)
 				break;
 		}
 	}

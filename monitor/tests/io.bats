@@ -7,6 +7,7 @@ load helpers
 setup() { common_setup; }
 teardown() { common_teardown; }
 
+LINE=012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678
 TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}[+-][0-9]{2}:[0-9]{2} '
 
 @test "log: k8s-file records: timestamp, stream, F/P tags, empty lines, dangling partial closed" {
@@ -53,6 +54,22 @@ TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}[+-][0-9]
 	awk '{ c = substr($0, index($0, $3) + 2); if ($3 == "P") { buf = buf c } else { print buf c; buf = "" } }' \
 		"$T/ctr.log" >"$T/joined"
 	seq 1 700000 | cmp - "$T/joined"
+}
+
+@test "log: a stream of small writes is read on ticks from an enlarged pipe, nothing lost" {
+	[ -x /bin/busybox ] || skip "no /bin/busybox"
+	skip_under_valgrind "a monitor that slow reads big chunks on wake-ups anyway"
+	# busybox head writes 4 KiB at a time, slower than the monitor reads: read on every
+	# wake-up, each read would take one write. Once it streams, the monitor reads on ticks
+	# from a 1 MiB pipe. 2.5 s after the output stops, the pipe is back to 64 KiB. The
+	# container reads its pipe's size with F_GETPIPE_SZ (1032).
+	size='python3 -c "import fcntl; print(fcntl.fcntl(1, 1032))"'
+	FAKE_CMD="busybox yes $LINE | busybox head -c 20000000; $size; sleep 2.5; $size" \
+		run harness -- "${BASE[@]}"
+	awk '{ c = substr($0, index($0, $3) + 2); if ($3 == "P") { buf = buf c } else { print buf c; buf = "" } }' \
+		"$T/ctr.log" | uniq -c | awk '{ print $1, $2 }' >"$T/joined"
+	cat "$T/joined"
+	[ "$(cat "$T/joined")" = "$(printf '200000 %s\n1 1048576\n1 65536' "$LINE")" ]
 }
 
 @test "log: --log-size-max keeps the file at or under the limit; counts an existing file" {
