@@ -112,9 +112,12 @@ int silo_rootfs_idmap_userns(const struct silo_mount *m, bool in_userns, struct 
 }
 
 /* One hierarchy: a fresh mount in a new cgroup ns (its root is the ns root, i.e. our
- * own cgroup), else a bind of our directory in the host hierarchy. */
-static int cg_one(int rootfd, int mntfd, const char *dest, const char *name, const char *opts,
-		  const char *path, unsigned long ro, bool newns, struct error *err)
+ * own cgroup), else a bind of our directory in the host hierarchy. `cgfd` is the host's
+ * CG_ROOT: host paths are reached relative to it, since every walk through /sys waits
+ * on sysfs's lock, which new network namespaces of parallel creates take for writing. */
+static int cg_one(int rootfd, int mntfd, int cgfd, const char *dest, const char *name,
+		  const char *opts, const char *path, unsigned long ro, bool newns,
+		  struct error *err)
 {
 	autofree char *sub = xasprintf("%s/%s", dest, name);
 	autofree char *src = xasprintf(CG_ROOT "/%s%s", name, path);
@@ -131,7 +134,7 @@ static int cg_one(int rootfd, int mntfd, const char *dest, const char *name, con
 		a.source = "cgroup";
 		a.data = strcmp(name, "unified") == 0 ? NULL : opts;
 	} else {
-		srcfd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		srcfd = openat(cgfd, src + strlen(CG_ROOT "/"), O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (srcfd < 0)
 			return err_set(err, errno, "open `%s`", src);
 		a.source_fd = srcfd;
@@ -177,8 +180,8 @@ static char *cg_below_mount_root(const char *mountinfo, const char *mountpoint, 
 	return xstrdup(path);
 }
 
-static int cg_line(int rootfd, int mntfd, const char *dest, char *line, unsigned long ro,
-		   bool newns, const char *mountinfo, struct error *err)
+static int cg_line(int rootfd, int mntfd, int cgfd, const char *dest, char *line,
+		   unsigned long ro, bool newns, const char *mountinfo, struct error *err)
 {
 	char *ctrls = strchr(line, ':'), *path, *name;
 	autofree char *rel = NULL;
@@ -195,17 +198,17 @@ static int cg_line(int rootfd, int mntfd, const char *dest, char *line, unsigned
 	if (strcmp(path, "/") == 0)
 		path = "";
 	snprintf(host, sizeof(host), CG_ROOT "/%s", name);
-	if (stat(host, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	if (fstatat(cgfd, host + strlen(CG_ROOT "/"), &st, 0) < 0 || !S_ISDIR(st.st_mode)) {
 		log_debug("cgroup mount: no host hierarchy `%s`, skipping", host);
 		return 0;
 	}
 	rel = cg_below_mount_root(mountinfo, host, path);
-	if (cg_one(rootfd, mntfd, dest, name, ctrls, rel, ro, newns, err) < 0)
+	if (cg_one(rootfd, mntfd, cgfd, dest, name, ctrls, rel, ro, newns, err) < 0)
 		return -1;
 	return cg_links(mntfd, name, err);
 }
 
-static int cg_v1(int rootfd, int target, const char *dest, const struct silo_mount *m,
+static int cg_v1(int rootfd, int target, int cgfd, const char *dest, const struct silo_mount *m,
 		 bool newns, const char *label, struct error *err)
 {
 	autofree char *data = silo_rootfs_label_data("mode=755", label);
@@ -225,14 +228,14 @@ static int cg_v1(int rootfd, int target, const char *dest, const struct silo_mou
 	    fd_read_file_at(AT_FDCWD, "/proc/self/mountinfo", 16 << 20, &mountinfo, NULL, err) < 0)
 		return -1;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		if (cg_line(rootfd, dir, dest, l, ro, newns, mountinfo, err) < 0)
+		if (cg_line(rootfd, dir, cgfd, dest, l, ro, newns, mountinfo, err) < 0)
 			return err_prefix(err, "cgroup mount on `%s`", dest);
 	if (ro && silo_mount_setflags(mnt, dest, MS_RDONLY, 0, 0, err) < 0)
 		return -1;
 	return silo_mount_propagation(mnt, dest, m->propagation, err);
 }
 
-static int cg_v2(int rootfd, int target, const char *dest, const struct silo_mount *m,
+static int cg_v2(int rootfd, int target, int cgfd, const char *dest, const struct silo_mount *m,
 		 bool newns, struct error *err)
 {
 	struct silo_mount_args a = { .source = "cgroup", .source_fd = -1,
@@ -256,7 +259,8 @@ static int cg_v2(int rootfd, int target, const char *dest, const struct silo_mou
 			return -1;
 		rel = cg_below_mount_root(mountinfo, CG_ROOT, p + 3);
 		src = xasprintf(CG_ROOT "%s", rel);
-		srcfd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		srcfd = openat(cgfd, rel[strspn(rel, "/")] ? rel + strspn(rel, "/") : ".",
+			       O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (srcfd < 0)
 			return err_set(err, errno, "open `%s`", src);
 		a.source = src;
@@ -271,16 +275,17 @@ static int cg_v2(int rootfd, int target, const char *dest, const struct silo_mou
 int silo_rootfs_mount_cgroup(int rootfd, const char *dest, const struct silo_mount *m,
 			     bool new_cgroupns, const char *label, struct error *err)
 {
-	autoclose int target = silo_pathres_mount_target(rootfd, dest, 1, err);
+	autoclose int target = silo_pathres_mount_target(rootfd, dest, 1, err), cgfd = -1;
 	struct statfs sf;
 
 	if (target < 0)
 		return -1;
-	if (statfs(CG_ROOT, &sf) < 0)
+	cgfd = open(CG_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cgfd < 0 || fstatfs(cgfd, &sf) < 0)
 		return err_set(err, errno, "statfs `" CG_ROOT "`");
 	if (sf.f_type == CGROUP2_SUPER_MAGIC)
-		return cg_v2(rootfd, target, dest, m, new_cgroupns, err);
-	return cg_v1(rootfd, target, dest, m, new_cgroupns, label, err);
+		return cg_v2(rootfd, target, cgfd, dest, m, new_cgroupns, err);
+	return cg_v1(rootfd, target, cgfd, dest, m, new_cgroupns, label, err);
 }
 
 static int copy_file(int src, int dst, const char *name, const struct stat *st, struct error *err)
