@@ -507,7 +507,7 @@ static void undo_setup(struct cgroup_ctx *c)
 		log_debug("cgroup cleanup after failure: %s", ignored.msg);
 }
 
-void silo_cgroup_entry_close(struct silo_cgroup_entry *e)
+void silo_cgroup_entry_close_join(struct silo_cgroup_entry *e)
 {
 	if (e->into_fd >= 0)
 		close(e->into_fd);
@@ -515,6 +515,16 @@ void silo_cgroup_entry_close(struct silo_cgroup_entry *e)
 	for (size_t i = 0; i < e->n_task_fds; i++)
 		close(e->task_fds[i]);
 	e->n_task_fds = 0;
+}
+
+void silo_cgroup_entry_close(struct silo_cgroup_entry *e)
+{
+	silo_cgroup_entry_close_join(e);
+	for (size_t i = 0; i < e->n_dirs; i++) {
+		free(e->dir_mnts[i]);
+		free(e->dir_paths[i]);
+	}
+	e->n_dirs = 0;
 }
 
 static int open_entry(struct cgroup_ctx *c, struct silo_cgroup_entry *e, struct error *err)
@@ -535,6 +545,10 @@ static int open_entry(struct cgroup_ctx *c, struct silo_cgroup_entry *e, struct 
 			e->into_fd = fd;
 		else
 			e->task_fds[e->n_task_fds++] = fd;
+		if (e->n_dirs < SILO_CGROUP_MAX_TASK_FDS) {
+			e->dir_mnts[e->n_dirs] = xstrdup(h->mnt);
+			e->dir_paths[e->n_dirs++] = xstrdup(h->path);
+		}
 	}
 	return 0;
 }
