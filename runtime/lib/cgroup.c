@@ -21,11 +21,10 @@
 #include "spec.h"
 #include "util/cleanup.h"
 #include "util/error.h"
+#include "util/fdutil.h"
 #include "util/log.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
-
-#define CGROUP_ROOT "/sys/fs/cgroup"
 
 static void ctx_free(struct cgroup_ctx *c)
 {
@@ -34,10 +33,15 @@ static void ctx_free(struct cgroup_ctx *c)
 		free(c->h[i].root);
 		free(c->h[i].ctrls);
 		free(c->h[i].path);
+		if (c->h[i].has_fd)
+			closep(&c->h[i].fd);
 	}
 	free(c->path);
 	c->n = 0;
 	c->path = NULL;
+	if (c->has_root)
+		closep(&c->rootfd);
+	c->has_root = false;
 }
 #define autoctx __attribute__((cleanup(ctx_free)))
 
@@ -54,10 +58,21 @@ static void sleep_ms(long ms)
 }
 
 /* ------------------------------------------------------------ layout, mountinfo */
-int silo_cgroup_layout(enum silo_cgroup_layout *ret, struct error *err)
+/* CGROUP_ROOT, walked once: everything below is reached relative to it (cgroup_at). */
+static int open_root(struct cgroup_ctx *c, struct error *err)
+{
+	c->rootfd = open(CGROUP_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->rootfd < 0)
+		return err_set(err, errno, "open `%s`", CGROUP_ROOT);
+	c->has_root = true;
+	return 0;
+}
+
+static int layout_at(int rootfd, enum silo_cgroup_layout *ret, struct error *err)
 {
 	struct statfs st;
-	if (statfs(CGROUP_ROOT, &st) < 0)
+	autoclose int u = -1;
+	if (fstatfs(rootfd, &st) < 0)
 		return err_set(err, errno, "statfs `%s`", CGROUP_ROOT);
 	if (st.f_type == CGROUP2_SUPER_MAGIC) {
 		*ret = SILO_CGROUP_V2;
@@ -65,11 +80,20 @@ int silo_cgroup_layout(enum silo_cgroup_layout *ret, struct error *err)
 	}
 	if (st.f_type != TMPFS_MAGIC)
 		return err_set(err, EINVAL, "`%s` is neither tmpfs nor cgroup2", CGROUP_ROOT);
-	if (statfs(CGROUP_ROOT "/unified", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC)
+	u = openat(rootfd, "unified", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (u >= 0 && fstatfs(u, &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC)
 		*ret = SILO_CGROUP_HYBRID;
 	else
 		*ret = SILO_CGROUP_V1;
 	return 0;
+}
+
+int silo_cgroup_layout(enum silo_cgroup_layout *ret, struct error *err)
+{
+	autoctx struct cgroup_ctx c = { 0 };
+	if (open_root(&c, err) < 0)
+		return -1;
+	return layout_at(c.rootfd, ret, err);
 }
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
@@ -148,7 +172,8 @@ static void mountinfo_line(struct cgroup_ctx *c, char *line)
 		return;
 	struct cgroup_hier *h = &c->h[c->n++];
 	*h = (struct cgroup_hier){ .mnt = xstrdup(f[4]), .root = xstrdup(f[3]),
-				   .ctrls = steal_ptr(&ctrls), .v2 = v2 };
+				   .ctrls = steal_ptr(&ctrls), .v2 = v2, .rootfd = c->rootfd,
+				   .has_root = c->has_root, .fd = -1 };
 }
 
 static int load_hierarchies(struct cgroup_ctx *c, struct error *err)
@@ -237,11 +262,13 @@ static int mkdir_hier(struct cgroup_hier *h, struct error *err)
 	autofree char *full = cgroup_file(h, NULL);
 	size_t base = strlen(h->mnt);
 	h->created = 0;
+	const char *rel;
+	int at = cgroup_at(h->has_root, h->rootfd, full, &rel);
 	for (char *s = full + base + 1;; s++) {
 		char *slash = strchr(s, '/');
 		if (slash)
 			*slash = '\0';
-		if (mkdir(full, 0755) == 0) {
+		if (mkdirat(at, rel, 0755) == 0) {
 			h->created++;
 		} else if (errno != EEXIST) {
 			return err_set(err, errno, "mkdir `%s`", full);
@@ -257,10 +284,17 @@ static int mkdir_hier(struct cgroup_hier *h, struct error *err)
 
 /* rmdir with EBUSY retries when tasks were just killed (they may still be leaving);
  * ENOENT is success. */
-static int rmdir_retry(const char *dir, int retries, struct error *err)
+static int rmdir_at(const struct cgroup_hier *h, const char *dir)
+{
+	const char *rel;
+	int at = cgroup_at(h->has_root, h->rootfd, dir, &rel);
+	return unlinkat(at, rel, AT_REMOVEDIR);
+}
+
+static int rmdir_retry(const struct cgroup_hier *h, const char *dir, int retries, struct error *err)
 {
 	for (int i = 0;; i++) {
-		if (rmdir(dir) == 0 || errno == ENOENT)
+		if (rmdir_at(h, dir) == 0 || errno == ENOENT)
 			return 0;
 		if (errno != EBUSY || i >= retries)
 			return err_set(err, errno, "rmdir `%s`", dir);
@@ -268,10 +302,22 @@ static int rmdir_retry(const char *dir, int retries, struct error *err)
 	}
 }
 
-/* Sub-cgroups the container made itself, deepest first. */
-static int rmdir_children(const char *dir, int depth, int retries, struct error *err)
+static DIR *opendir_at(const struct cgroup_hier *h, const char *dir)
 {
-	autoclosedir DIR *d = opendir(dir);
+	const char *rel;
+	int at = cgroup_at(h->has_root, h->rootfd, dir, &rel);
+	int fd = openat(at, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (fd >= 0 && !d)
+		closep(&fd);
+	return d;
+}
+
+/* Sub-cgroups the container made itself, deepest first. */
+static int rmdir_children(const struct cgroup_hier *h, const char *dir, int depth, int retries,
+			  struct error *err)
+{
+	autoclosedir DIR *d = opendir_at(h, dir);
 	struct dirent *de;
 	if (!d)
 		return errno == ENOENT ? 0 : err_set(err, errno, "open `%s`", dir);
@@ -281,7 +327,8 @@ static int rmdir_children(const char *dir, int depth, int retries, struct error 
 		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		autofree char *sub = xasprintf("%s/%s", dir, de->d_name);
-		if (rmdir_children(sub, depth + 1, retries, err) < 0 || rmdir_retry(sub, retries, err) < 0)
+		if (rmdir_children(h, sub, depth + 1, retries, err) < 0 ||
+		    rmdir_retry(h, sub, retries, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -293,12 +340,12 @@ static int remove_hier(struct cgroup_hier *h, int retries, struct error *err)
 	if (h->created <= 0)
 		return 0;
 	/* Usually empty and without sub-cgroups: one rmdir. Else walk what the container made. */
-	if (rmdir(full) < 0 && errno != ENOENT &&
-	    (rmdir_children(full, 0, retries, err) < 0 || rmdir_retry(full, retries, err) < 0))
+	if (rmdir_at(h, full) < 0 && errno != ENOENT &&
+	    (rmdir_children(h, full, 0, retries, err) < 0 || rmdir_retry(h, full, retries, err) < 0))
 		return -1;
 	for (int i = 0; i < h->created; i++) {
 		/* An ancestor silo created (/libpod_parent) may hold other containers by now. */
-		if (i > 0 && rmdir(full) < 0 && errno != ENOENT) {
+		if (i > 0 && rmdir_at(h, full) < 0 && errno != ENOENT) {
 			log_debug("rmdir `%s`: %m, leaving it", full);
 			break;
 		}
@@ -374,7 +421,13 @@ static int state_decode(const char *state, struct cgroup_ctx *c, struct error *e
 	else
 		return err_set(err, EINVAL, "invalid cgroup state layout `%s`", lay);
 	live.layout = c->layout;
-	if (load_hierarchies(&live, err) < 0)
+	if (open_root(c, err) < 0)
+		return -1;
+	live.rootfd = c->rootfd; /* borrowed: the entries moved to c keep using it */
+	live.has_root = true;
+	int r = load_hierarchies(&live, err);
+	live.has_root = false;
+	if (r < 0)
 		return -1;
 	c->path = xstrdup(path);
 	for (char *e = strtok_r(NULL, "|", &save); e; e = strtok_r(NULL, "|", &save))
@@ -386,9 +439,11 @@ static int state_decode(const char *state, struct cgroup_ctx *c, struct error *e
 /* ------------------------------------------------------------ enter, join */
 static int write_pid(struct cgroup_ctx *c, pid_t pid, bool limits, struct error *err)
 {
+	char val[16];
+	snprintf(val, sizeof(val), "%d", (int)pid);
 	for (size_t i = 0; i < c->n; i++) {
 		autofree char *f = cgroup_file(&c->h[i], "cgroup.procs");
-		if (c->h[i].created < 0 || cgroup_writef(f, err, "%d", (int)pid) == 0)
+		if (c->h[i].created < 0 || cgroup_hwrite(&c->h[i], "cgroup.procs", val, err) == 0)
 			continue;
 		if (rootless_ok(c, err->errnum) && !limits) {
 			log_debug("rootless: cannot join `%s`, ignoring", f);
@@ -452,7 +507,7 @@ static void undo_setup(struct cgroup_ctx *c)
 		log_debug("cgroup cleanup after failure: %s", ignored.msg);
 }
 
-void silo_cgroup_entry_close(struct silo_cgroup_entry *e)
+void silo_cgroup_entry_close_join(struct silo_cgroup_entry *e)
 {
 	if (e->into_fd >= 0)
 		close(e->into_fd);
@@ -462,23 +517,38 @@ void silo_cgroup_entry_close(struct silo_cgroup_entry *e)
 	e->n_task_fds = 0;
 }
 
+void silo_cgroup_entry_close(struct silo_cgroup_entry *e)
+{
+	silo_cgroup_entry_close_join(e);
+	for (size_t i = 0; i < e->n_dirs; i++) {
+		free(e->dir_mnts[i]);
+		free(e->dir_paths[i]);
+	}
+	e->n_dirs = 0;
+}
+
 static int open_entry(struct cgroup_ctx *c, struct silo_cgroup_entry *e, struct error *err)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		struct cgroup_hier *h = &c->h[i];
-		autofree char *f = cgroup_file(h, h->v2 ? NULL : "tasks");
 		int fd;
 		if (h->created < 0)
 			continue;
 		if (h->v2 ? e->into_fd >= 0 : e->n_task_fds >= SILO_CGROUP_MAX_TASK_FDS)
 			return err_set(err, E2BIG, "too many cgroup hierarchies");
-		fd = open(f, (h->v2 ? O_RDONLY | O_DIRECTORY : O_WRONLY) | O_CLOEXEC);
-		if (fd < 0)
+		fd = cgroup_open(h, h->v2 ? NULL : "tasks", h->v2 ? O_RDONLY | O_DIRECTORY : O_WRONLY);
+		if (fd < 0) {
+			autofree char *f = cgroup_file(h, h->v2 ? NULL : "tasks");
 			return err_set(err, errno, "open `%s`", f);
+		}
 		if (h->v2)
 			e->into_fd = fd;
 		else
 			e->task_fds[e->n_task_fds++] = fd;
+		if (e->n_dirs < SILO_CGROUP_MAX_TASK_FDS) {
+			e->dir_mnts[e->n_dirs] = xstrdup(h->mnt);
+			e->dir_paths[e->n_dirs++] = xstrdup(h->path);
+		}
 	}
 	return 0;
 }
@@ -491,7 +561,7 @@ int silo_cgroup_precreate(const struct silo_cgroup_opts *o, struct silo_cgroup_e
 	*ret_state = NULL;
 	if (o->flags & (SILO_CGROUP_DISABLED | SILO_CGROUP_SYSTEMD | SILO_CGROUP_ROOTLESS))
 		return 0;
-	if (silo_cgroup_layout(&c.layout, err) < 0)
+	if (open_root(&c, err) < 0 || layout_at(c.rootfd, &c.layout, err) < 0)
 		return -1;
 	if (setup_ctx(&c, o, err) < 0 || open_entry(&c, ret_entry, err) < 0) {
 		silo_cgroup_entry_close(ret_entry);
@@ -510,7 +580,7 @@ int silo_cgroup_enter(const struct silo_cgroup_opts *o, pid_t pid, char **ret_st
 		*ret_state = xstrdup("");
 		return 0;
 	}
-	if (silo_cgroup_layout(&c.layout, err) < 0)
+	if (open_root(&c, err) < 0 || layout_at(c.rootfd, &c.layout, err) < 0)
 		return -1;
 	if (enter_ctx(&c, o, pid, err) < 0) {
 		undo_setup(&c);
@@ -534,14 +604,19 @@ int silo_cgroup_join(const char *state, pid_t pid, const char *sub, struct error
 		return 0;
 	if (state_decode(state, &c, err) < 0)
 		return -1;
+	char val[16];
+	snprintf(val, sizeof(val), "%d", (int)pid);
 	for (size_t i = 0; i < c.n; i++) {
 		struct cgroup_hier *h = &c.h[i];
 		autofree char *dir = NULL, *f = NULL;
+		autoclose int fd = -1;
+		const char *rel;
 		if (sub && *sub) {
 			if (cgroup_path_join(h->path, sub, &dir, err) < 0)
 				return err_prefix(err, "exec --cgroup");
 			f = xasprintf("%s%s", h->mnt, dir);
-			if (access(f, F_OK) < 0 && c.layout != SILO_CGROUP_V2 && !h->v2) {
+			if (faccessat(cgroup_at(h->has_root, h->rootfd, f, &rel), rel, F_OK, 0) < 0 &&
+			    c.layout != SILO_CGROUP_V2 && !h->v2) {
 				log_debug("sub-cgroup `%s` missing in `%s`, using the container's", sub, h->mnt);
 				free(f);
 				f = NULL;
@@ -550,10 +625,17 @@ int silo_cgroup_join(const char *state, pid_t pid, const char *sub, struct error
 				f = xasprintf("%s%s/cgroup.procs", h->mnt, dir);
 			}
 		}
-		if (!f)
-			f = cgroup_file(h, "cgroup.procs");
-		if (cgroup_writef(f, err, "%d", (int)pid) < 0)
-			return -1;
+		if (!f) {
+			if (cgroup_hwrite(h, "cgroup.procs", val, err) < 0)
+				return -1;
+			continue;
+		}
+		fd = openat(cgroup_at(h->has_root, h->rootfd, f, &rel), rel, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return err_set(err, errno, "open `%s`", f);
+		errno = 0;
+		if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+			return err_set(err, errno ? errno : EIO, "write `%s`", f);
 	}
 	return 0;
 }
@@ -572,13 +654,20 @@ static struct cgroup_hier *primary(struct cgroup_ctx *c)
 	return h;
 }
 
-static int collect_pids(const char *dir, int depth, pid_t **v, size_t *n, struct error *err)
+/* `dfd`: the cgroup directory `dir` (named in messages), opened by the caller. */
+static int collect_pids(int dfd, const char *dir, int depth, pid_t **v, size_t *n,
+			struct error *err)
 {
-	autofree char *procs = xasprintf("%s/cgroup.procs", dir), *s = NULL;
+	autofree char *s = NULL;
 	autoclosedir DIR *d = NULL;
+	autoclose int procs = openat(dfd, "cgroup.procs", O_RDONLY | O_CLOEXEC | O_NOCTTY), dd = -1;
 	struct dirent *de;
-	if (cgroup_read(procs, &s, err) < 0)
+	if (procs < 0) {
+		err_set(err, errno, "open `%s/cgroup.procs`", dir);
 		return err->errnum == ENOENT && depth == 0 ? 0 : -1;
+	}
+	if (fd_read_fd(procs, 4u << 20, &s, NULL, err) < 0)
+		return err_prefix(err, "`%s/cgroup.procs`", dir);
 	for (char *save = NULL, *t = strtok_r(s, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
 		int pid;
 		if (parse_int(t, &pid) == 0 && pid > 0) {
@@ -586,12 +675,18 @@ static int collect_pids(const char *dir, int depth, pid_t **v, size_t *n, struct
 			(*v)[(*n)++] = pid;
 		}
 	}
-	if (depth > 64 || !(d = opendir(dir)))
+	if (depth > 64 || (dd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    !(d = fdopendir(dd)))
 		return 0;
+	dd = -1; /* the DIR owns it now */
 	while ((de = readdir(d)))
 		if (de->d_type == DT_DIR && strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
 			autofree char *sub = xasprintf("%s/%s", dir, de->d_name);
-			if (collect_pids(sub, depth + 1, v, n, err) < 0)
+			autoclose int sfd = openat(dirfd(d), de->d_name,
+						   O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sfd < 0)
+				return err_set(err, errno, "open `%s/cgroup.procs`", sub);
+			if (collect_pids(sfd, sub, depth + 1, v, n, err) < 0)
 				return -1;
 		}
 	return 0;
@@ -605,7 +700,10 @@ static int ctx_pids(struct cgroup_ctx *c, pid_t **ret, size_t *ret_n, struct err
 	if (!h)
 		return 0;
 	autofree char *dir = cgroup_file(h, NULL);
-	if (collect_pids(dir, 0, ret, ret_n, err) < 0) {
+	autoclose int dfd = cgroup_open(h, NULL, O_PATH | O_DIRECTORY);
+	if (dfd < 0)
+		return errno == ENOENT ? 0 : err_set(err, errno, "open `%s`", dir);
+	if (collect_pids(dfd, dir, 0, ret, ret_n, err) < 0) {
 		free(steal_ptr(ret));
 		return -1;
 	}
@@ -648,15 +746,11 @@ static int ctx_signal_all(struct cgroup_ctx *c, int sig, struct error *err)
 {
 	struct cgroup_hier *v2 = c->layout == SILO_CGROUP_V2 ? cgroup_find_v2(c) : NULL;
 	struct cgroup_hier *p = primary(c);
-	autofree char *dir = p ? cgroup_file(p, NULL) : NULL;
 	bool was_frozen = false;
-	if (!dir || access(dir, F_OK) < 0)
+	if (!p || !cgroup_hexists(p, NULL))
 		return 0; /* already gone: nothing to signal */
-	if (v2 && sig == SIGKILL) {
-		autofree char *f = cgroup_file(v2, "cgroup.kill");
-		if (access(f, F_OK) == 0)
-			return cgroup_write(f, "1", err) < 0 && err->errnum != ENOENT ? -1 : 0;
-	}
+	if (v2 && sig == SIGKILL && cgroup_hexists(v2, "cgroup.kill"))
+		return cgroup_hwrite(v2, "cgroup.kill", "1", err) < 0 && err->errnum != ENOENT ? -1 : 0;
 	if (!can_freeze(c))
 		return signal_each(c, sig, err);
 	/* Nothing left (the usual case once a pid namespace's init is gone): no freeze needed. */
@@ -760,7 +854,6 @@ int silo_cgroup_oom_kills(const char *state, uint64_t *ret, struct error *err)
 {
 	autoctx struct cgroup_ctx c = { 0 };
 	struct cgroup_hier *h;
-	autofree char *f = NULL;
 
 	if (load_state(state, &c, err) < 0)
 		return -1;
@@ -769,7 +862,7 @@ int silo_cgroup_oom_kills(const char *state, uint64_t *ret, struct error *err)
 	*ret = 0;
 	if (!h)
 		return 0;
-	f = cgroup_file(h, c.layout == SILO_CGROUP_V2 ? "memory.events" : "memory.oom_control");
-	*ret = cgroup_keyed(f, "oom_kill");
+	*ret = cgroup_hkeyed(h, c.layout == SILO_CGROUP_V2 ? "memory.events" : "memory.oom_control",
+			     "oom_kill");
 	return 0;
 }

@@ -37,8 +37,18 @@ struct silo_cgroup_entry {
 	int into_fd; /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
 	int task_fds[SILO_CGROUP_MAX_TASK_FDS]; /* v1 `tasks` files, opened by silo */
 	size_t n_task_fds;
+	/* The new cgroup's path in each hierarchy, by the hierarchy's mount point: what a
+	 * `cgroup` mount binds, known without reading mountinfo (whose lock parallel inits,
+	 * all mounting, queue on). Paths, not fds: a bind source must be a mount of the
+	 * init's own mount namespace. */
+	char *dir_mnts[SILO_CGROUP_MAX_TASK_FDS];
+	char *dir_paths[SILO_CGROUP_MAX_TASK_FDS];
+	size_t n_dirs;
 };
+/* Close and free everything; silo_cgroup_entry_close_join only into_fd and the task fds
+ * (the init has joined). */
 void silo_cgroup_entry_close(struct silo_cgroup_entry *e);
+void silo_cgroup_entry_close_join(struct silo_cgroup_entry *e);
 
 /* Root with the cgroupfs driver: create the cgroup and apply its resources before the init
  * exists, as silo_cgroup_enter would, and fill *ret_entry. *ret_state is as from

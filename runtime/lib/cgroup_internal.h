@@ -18,6 +18,7 @@ struct silo_device_rule;
 /* Bounded waits (freeze read-back, emptying a cgroup before rmdir). */
 #define CGROUP_WAIT_MS 5000
 #define CGROUP_MAX_HIER 32
+#define CGROUP_ROOT "/sys/fs/cgroup"
 
 /* One mounted hierarchy. */
 struct cgroup_hier {
@@ -27,6 +28,12 @@ struct cgroup_hier {
 	char *path;  /* the container cgroup in this hierarchy ("/a/b"; relative paths differ) */
 	bool v2;
 	int created; /* trailing components of the container path that silo created; -1 skipped */
+	/* Path walks into cgroupfs are what parallel creates wait for: each component takes
+	 * the read side of its kernfs root's rwsem (all of sysfs shares one, which every new
+	 * network namespace takes for writing), so files are opened relative to fds. */
+	int rootfd;  /* borrowed: the ctx's fd of CGROUP_ROOT, when has_root */
+	int fd;      /* owned: the container cgroup's directory, when has_fd (opened lazily) */
+	bool has_root, has_fd;
 };
 
 struct cgroup_ctx {
@@ -35,6 +42,8 @@ struct cgroup_ctx {
 	unsigned flags; /* enum silo_cgroup_flags */
 	struct cgroup_hier h[CGROUP_MAX_HIER];
 	size_t n;
+	int rootfd; /* CGROUP_ROOT (O_PATH), when has_root; closed with the ctx */
+	bool has_root;
 };
 
 /* A backend: v1 (also used for hybrid, where the unified hierarchy is an extra member of
@@ -56,6 +65,23 @@ extern const struct cgroup_ops cgroup_v2_ops;
 /* ---- cgroup_util.c: file helpers shared by cgroup.c and the backends */
 /* "<mnt><h->path>[/<file>]" (malloc'd); file may be NULL. */
 char *cgroup_file(const struct cgroup_hier *h, const char *file);
+/* The directory fd and the name relative to it that reach the absolute path `full`:
+ * `rootfd` and the part below CGROUP_ROOT when `full` is there, else AT_FDCWD and `full`. */
+int cgroup_at(bool has_root, int rootfd, const char *full, const char **rel);
+/* Open `file` (NULL: the directory itself) of the container cgroup h, relative to its
+ * directory fd (opened on first use, relative to CGROUP_ROOT). -1 with errno on failure. */
+int cgroup_open(struct cgroup_hier *h, const char *file, int flags);
+/* As cgroup_write/cgroup_read/cgroup_read_u64/cgroup_keyed/access for `file` of h; errors
+ * name the full path. */
+int cgroup_hwrite(struct cgroup_hier *h, const char *file, const char *val, struct error *err);
+int cgroup_hread(struct cgroup_hier *h, const char *file, char **ret, struct error *err);
+int cgroup_hread_u64(struct cgroup_hier *h, const char *file, uint64_t *ret, struct error *err);
+uint64_t cgroup_hkeyed(struct cgroup_hier *h, const char *file, const char *key);
+bool cgroup_hexists(struct cgroup_hier *h, const char *file);
+/* As cgroup_read/cgroup_write for `full`, an absolute path (named in messages), reached
+ * relative to h's root fd when it lies below CGROUP_ROOT (ancestors of the container). */
+int cgroup_read_at(struct cgroup_hier *h, const char *full, char **ret, struct error *err);
+int cgroup_write_at(struct cgroup_hier *h, const char *full, const char *val, struct error *err);
 int cgroup_write(const char *file, const char *val, struct error *err);
 int cgroup_writef(const char *file, struct error *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -22,7 +22,7 @@ static __attribute__((format(printf, 5, 6))) int v1_set(struct cgroup_ctx *c, co
 		  const char *fmt, ...)
 {
 	struct cgroup_hier *h = cgroup_find_v1(c, ctrl);
-	autofree char *val = NULL, *f = NULL;
+	autofree char *val = NULL;
 	va_list ap;
 	if (!h)
 		return err_set(err, ENOTSUP, "`%s` needs the cgroup v1 `%s` controller, not mounted",
@@ -32,21 +32,22 @@ static __attribute__((format(printf, 5, 6))) int v1_set(struct cgroup_ctx *c, co
 	va_end(ap);
 	if (n < 0)
 		return err_set(err, ENOMEM, "format `%s`", file);
-	f = cgroup_file(h, file);
-	return cgroup_write(f, val, err);
+	return cgroup_hwrite(h, file, val, err);
 }
 
-static int cpuset_copy(const char *dir, struct error *err)
+/* `dir`: the full path of a cpuset cgroup silo created (the leaf: h's own directory). */
+static int cpuset_copy(struct cgroup_hier *h, const char *dir, bool leaf, struct error *err)
 {
 	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
 	for (size_t k = 0; k < 2; k++) {
 		autofree char *cf = xasprintf("%s/%s", dir, files[k]), *cur = NULL, *val = NULL;
 		autofree char *pf = xasprintf("%.*s/%s", (int)(strrchr(dir, '/') - dir), dir, files[k]);
-		if (cgroup_read(cf, &cur, err) < 0)
+		if ((leaf ? cgroup_hread(h, files[k], &cur, err) : cgroup_read_at(h, cf, &cur, err)) < 0)
 			return -1;
 		if (*cur)
 			continue;
-		if (cgroup_read(pf, &val, err) < 0 || cgroup_write(cf, val, err) < 0)
+		if (cgroup_read_at(h, pf, &val, err) < 0 ||
+		    (leaf ? cgroup_hwrite(h, files[k], val, err) : cgroup_write_at(h, cf, val, err)) < 0)
 			return -1;
 	}
 	return 0;
@@ -64,7 +65,7 @@ static int v1_prepare(struct cgroup_ctx *c, struct error *err)
 		autofree char *dir = xstrdup(leaf);
 		for (int k = 0; k < strip; k++)
 			*strrchr(dir, '/') = '\0';
-		if (cpuset_copy(dir, err) < 0)
+		if (cpuset_copy(h, dir, strip == 0, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -76,9 +77,9 @@ static int v1_memory_limit(struct cgroup_ctx *c, const struct silo_resources *r,
 	bool lim = r->memory.limit.set, sw = r->memory.swap.set;
 	if (update && lim && r->memory.check_before_update && r->memory.limit.v > 0) {
 		struct cgroup_hier *h = cgroup_find_v1(c, "memory");
-		autofree char *f = h ? cgroup_file(h, "memory.usage_in_bytes") : NULL;
 		uint64_t usage;
-		if (f && cgroup_read_u64(f, &usage, err) == 0 && usage > (uint64_t)r->memory.limit.v)
+		if (h && cgroup_hread_u64(h, "memory.usage_in_bytes", &usage, err) == 0 &&
+		    usage > (uint64_t)r->memory.limit.v)
 			return err_set(err, EBUSY, "memory limit %" PRId64 " below usage %" PRIu64,
 				       r->memory.limit.v, usage);
 	}
@@ -207,9 +208,8 @@ static int v1_hugetlb(struct cgroup_ctx *c, const struct silo_resources *r, stru
 	for (size_t i = 0; i < r->n_hugepage_limits; i++) {
 		const char *sz = r->hugepage_limits[i].page_size;
 		autofree char *rsvd = xasprintf("hugetlb.%s.rsvd.limit_in_bytes", sz);
-		autofree char *f = cgroup_file(h, rsvd);
 		autofree char *plain = xasprintf("hugetlb.%s.limit_in_bytes", sz);
-		const char *file = access(f, F_OK) == 0 ? rsvd : plain;
+		const char *file = cgroup_hexists(h, rsvd) ? rsvd : plain;
 		if (v1_set(c, "hugetlb", file, err, "%" PRIu64, r->hugepage_limits[i].limit) < 0)
 			return -1;
 	}
@@ -254,10 +254,11 @@ static int v1_device_write(struct v1_device_files *df, bool allow, const char *l
 	ssize_t n;
 
 	if (df->fd[allow] < 0) {
-		autofree char *f = cgroup_file(df->h, name);
-		df->fd[allow] = open(f, O_WRONLY | O_CLOEXEC);
-		if (df->fd[allow] < 0)
+		df->fd[allow] = cgroup_open(df->h, name, O_WRONLY);
+		if (df->fd[allow] < 0) {
+			autofree char *f = cgroup_file(df->h, name);
 			return err_set(err, errno, "open `%s`", f);
+		}
 	}
 	n = write(df->fd[allow], line, len);
 	if (n < 0)
@@ -332,20 +333,20 @@ static int v1_freeze(struct cgroup_ctx *c, bool freeze, struct error *err)
 	const char *want = freeze ? "FROZEN" : "THAWED";
 	if (!h)
 		return err_set(err, ENOTSUP, "no v1 freezer hierarchy");
-	autofree char *f = cgroup_file(h, "freezer.state");
 	for (int waited = 0;; waited++) {
 		autofree char *cur = NULL;
 		/* Re-write now and then: FREEZING can stall on a task that was busy. */
-		if (waited % 10 == 0 && cgroup_write(f, want, err) < 0)
+		if (waited % 10 == 0 && cgroup_hwrite(h, "freezer.state", want, err) < 0)
 			return -1;
-		if (cgroup_read(f, &cur, err) < 0)
+		if (cgroup_hread(h, "freezer.state", &cur, err) < 0)
 			return -1;
 		if (strcmp(cur, want) == 0)
 			return 0;
 		if (waited >= CGROUP_WAIT_MS) {
 			struct error ignored;
+			autofree char *f = cgroup_file(h, "freezer.state");
 			if (freeze)
-				cgroup_write(f, "THAWED", &ignored);
+				cgroup_hwrite(h, "freezer.state", "THAWED", &ignored);
 			return err_set(err, ETIMEDOUT, "`%s` still reads `%s`", f, cur);
 		}
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
@@ -355,11 +356,11 @@ static int v1_freeze(struct cgroup_ctx *c, bool freeze, struct error *err)
 static int v1_is_frozen(struct cgroup_ctx *c, bool *ret, struct error *err)
 {
 	struct cgroup_hier *h = cgroup_find_v1(c, "freezer");
-	autofree char *f = h ? cgroup_file(h, "freezer.state") : NULL, *cur = NULL;
+	autofree char *cur = NULL;
 	*ret = false;
 	if (!h)
 		return 0;
-	if (cgroup_read(f, &cur, err) < 0)
+	if (cgroup_hread(h, "freezer.state", &cur, err) < 0)
 		return -1;
 	*ret = strcmp(cur, "FROZEN") == 0;
 	return 0;
@@ -369,10 +370,9 @@ static int v1_is_frozen(struct cgroup_ctx *c, bool *ret, struct error *err)
 static uint64_t v1_u64(struct cgroup_ctx *c, const char *ctrl, const char *file)
 {
 	struct cgroup_hier *h = cgroup_find_v1(c, ctrl);
-	autofree char *f = h ? cgroup_file(h, file) : NULL;
 	struct error e;
 	uint64_t v = 0;
-	if (f && cgroup_read_u64(f, &v, &e) < 0)
+	if (h && cgroup_hread_u64(h, file, &v, &e) < 0)
 		v = 0;
 	return v;
 }
@@ -380,26 +380,26 @@ static uint64_t v1_u64(struct cgroup_ctx *c, const char *ctrl, const char *file)
 static void v1_stats_cpu(struct cgroup_ctx *c, char **b)
 {
 	struct cgroup_hier *h = cgroup_find_v1(c, "cpuacct");
-	autofree char *pf = h ? cgroup_file(h, "cpuacct.usage_percpu") : NULL, *per = NULL;
-	autofree char *sf = h ? cgroup_file(h, "cpuacct.stat") : NULL;
+	autofree char *per = NULL;
 	struct cgroup_hier *hc = cgroup_find_v1(c, "cpu");
-	autofree char *cf = hc ? cgroup_file(hc, "cpu.stat") : NULL;
 	long tck = sysconf(_SC_CLK_TCK);
 	uint64_t ns = tck > 0 ? 1000000000ull / (uint64_t)tck : 10000000ull;
 	struct error e;
 	cgroup_json_add(b, "\"cpu\":{\"usage\":{\"total\":%" PRIu64 ",\"percpu\":[",
 			v1_u64(c, "cpuacct", "cpuacct.usage"));
-	if (pf && cgroup_read(pf, &per, &e) == 0) {
+	if (h && cgroup_hread(h, "cpuacct.usage_percpu", &per, &e) == 0) {
 		int i = 0;
 		for (char *save = NULL, *t = strtok_r(per, " ", &save); t; t = strtok_r(NULL, " ", &save))
 			cgroup_json_add(b, "%s%" PRIu64, i++ ? "," : "", (uint64_t)strtoull(t, NULL, 10));
 	}
 	cgroup_json_add(b, "],\"kernel\":%" PRIu64 ",\"user\":%" PRIu64 "},",
-			sf ? cgroup_keyed(sf, "system") * ns : 0, sf ? cgroup_keyed(sf, "user") * ns : 0);
+			h ? cgroup_hkeyed(h, "cpuacct.stat", "system") * ns : 0,
+			h ? cgroup_hkeyed(h, "cpuacct.stat", "user") * ns : 0);
 	cgroup_json_add(b, "\"throttling\":{\"periods\":%" PRIu64 ",\"throttledPeriods\":%" PRIu64
 			   ",\"throttledTime\":%" PRIu64 "}},",
-			cf ? cgroup_keyed(cf, "nr_periods") : 0, cf ? cgroup_keyed(cf, "nr_throttled") : 0,
-			cf ? cgroup_keyed(cf, "throttled_time") : 0);
+			hc ? cgroup_hkeyed(hc, "cpu.stat", "nr_periods") : 0,
+			hc ? cgroup_hkeyed(hc, "cpu.stat", "nr_throttled") : 0,
+			hc ? cgroup_hkeyed(hc, "cpu.stat", "throttled_time") : 0);
 }
 
 static void v1_mem_entry(struct cgroup_ctx *c, char **b, const char *name, const char *pfx)
@@ -417,10 +417,9 @@ static void v1_mem_entry(struct cgroup_ctx *c, char **b, const char *name, const
 static int v1_stats(struct cgroup_ctx *c, char **b, struct error *err)
 {
 	struct cgroup_hier *m = cgroup_find_v1(c, "memory");
-	autofree char *ms = m ? cgroup_file(m, "memory.stat") : NULL;
 	uint64_t plim = v1_u64(c, "pids", "pids.max");
 	v1_stats_cpu(c, b);
-	cgroup_json_add(b, "\"memory\":{\"cache\":%" PRIu64 ",", ms ? cgroup_keyed(ms, "cache") : 0);
+	cgroup_json_add(b, "\"memory\":{\"cache\":%" PRIu64 ",", m ? cgroup_hkeyed(m, "memory.stat", "cache") : 0);
 	v1_mem_entry(c, b, "usage", "memory.");
 	cgroup_json_add(b, ",");
 	v1_mem_entry(c, b, "swap", "memory.memsw.");

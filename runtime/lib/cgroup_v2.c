@@ -36,12 +36,12 @@ static int v2_prepare(struct cgroup_ctx *c, struct error *err)
 		autofree char *avail = NULL, *ctl = xasprintf("%s/cgroup.controllers", dir);
 		autofree char *sub = xasprintf("%s/cgroup.subtree_control", dir), *line = xstrdup("");
 		struct error e;
-		if (cgroup_read(ctl, &avail, err) < 0)
+		if (cgroup_read_at(h, ctl, &avail, err) < 0)
 			return -1;
 		for (size_t i = 0; wanted_ctrls[i]; i++)
 			if (cgroup_ctrls_has(avail, wanted_ctrls[i], ' '))
 				cgroup_json_add(&line, "%s+%s", *line ? " " : "", wanted_ctrls[i]);
-		if (*line && cgroup_write(sub, line, &e) < 0)
+		if (*line && cgroup_write_at(h, sub, line, &e) < 0)
 			log_debug("enable `%s`: %s, ignoring", line, e.msg);
 		const char *next = strchr(p + 1, '/');
 		if (!next)
@@ -56,11 +56,13 @@ static int v2_prepare(struct cgroup_ctx *c, struct error *err)
 
 static int need_ctrl(struct cgroup_hier *h, const char *ctrl, struct error *err)
 {
-	autofree char *f = cgroup_file(h, "cgroup.controllers"), *avail = NULL;
-	if (cgroup_read(f, &avail, err) < 0)
+	autofree char *f = NULL, *avail = NULL;
+	if (cgroup_hread(h, "cgroup.controllers", &avail, err) < 0)
 		return -1;
-	if (!cgroup_ctrls_has(avail, ctrl, ' '))
+	if (!cgroup_ctrls_has(avail, ctrl, ' ')) {
+		f = cgroup_file(h, "cgroup.controllers");
 		return err_set(err, ENOTSUP, "cgroup v2 controller `%s` not available in `%s`", ctrl, f);
+	}
 	return 0;
 }
 
@@ -68,7 +70,7 @@ static __attribute__((format(printf, 5, 6))) int v2_set(struct cgroup_hier *h, c
 							 const char *file, struct error *err,
 							 const char *fmt, ...)
 {
-	autofree char *val = NULL, *f = NULL;
+	autofree char *val = NULL;
 	va_list ap;
 	if (ctrl && need_ctrl(h, ctrl, err) < 0)
 		return -1;
@@ -77,8 +79,7 @@ static __attribute__((format(printf, 5, 6))) int v2_set(struct cgroup_hier *h, c
 	va_end(ap);
 	if (n < 0)
 		return err_set(err, ENOMEM, "format `%s`", file);
-	f = cgroup_file(h, file);
-	return cgroup_write(f, val, err);
+	return cgroup_hwrite(h, file, val, err);
 }
 
 static int v2_max(struct cgroup_hier *h, const char *ctrl, const char *file, int64_t v,
@@ -96,9 +97,8 @@ static int v2_memory(struct cgroup_hier *h, const struct silo_resources *r, bool
 			   r->memory.limit.set, &swap, &swap_set, err) < 0)
 		return -1;
 	if (update && r->memory.limit.set && r->memory.check_before_update && r->memory.limit.v > 0) {
-		autofree char *f = cgroup_file(h, "memory.current");
 		uint64_t cur;
-		if (cgroup_read_u64(f, &cur, err) == 0 && cur > (uint64_t)r->memory.limit.v)
+		if (cgroup_hread_u64(h, "memory.current", &cur, err) == 0 && cur > (uint64_t)r->memory.limit.v)
 			return err_set(err, EBUSY, "memory limit %" PRId64 " below usage %" PRIu64,
 				       r->memory.limit.v, cur);
 	}
@@ -153,8 +153,7 @@ static int v2_throttle(struct cgroup_hier *h, const char *key, const struct silo
 static int v2_io(struct cgroup_hier *h, const struct silo_resources *r, struct error *err)
 {
 	const typeof(r->block_io) *b = &r->block_io;
-	autofree char *bfq = cgroup_file(h, "io.bfq.weight");
-	bool has_bfq = access(bfq, F_OK) == 0;
+	bool has_bfq = cgroup_hexists(h, "io.bfq.weight");
 	const char *wf = has_bfq ? "io.bfq.weight" : "io.weight";
 	if (b->weight.set && b->weight.v &&
 	    v2_set(h, "io", wf, err, "%" PRIu64,
@@ -180,9 +179,8 @@ int cgroup_v2_hugetlb(struct cgroup_hier *h, const struct silo_resources *r, str
 	for (size_t i = 0; i < r->n_hugepage_limits; i++) {
 		const char *sz = r->hugepage_limits[i].page_size;
 		autofree char *rsvd = xasprintf("hugetlb.%s.rsvd.max", sz), *plain = NULL;
-		autofree char *f = cgroup_file(h, rsvd);
 		plain = xasprintf("hugetlb.%s.max", sz);
-		if (v2_set(h, "hugetlb", access(f, F_OK) == 0 ? rsvd : plain, err, "%" PRIu64,
+		if (v2_set(h, "hugetlb", cgroup_hexists(h, rsvd) ? rsvd : plain, err, "%" PRIu64,
 			   r->hugepage_limits[i].limit) < 0)
 			return -1;
 	}
@@ -194,15 +192,14 @@ int cgroup_v2_write_unified(struct cgroup_ctx *c, struct cgroup_hier *h,
 {
 	for (size_t i = 0; i < r->unified.n; i++) {
 		const char *k = r->unified.v[i].key;
-		autofree char *f = NULL, *ctrl = NULL;
+		autofree char *ctrl = NULL;
 		if (!*k || strchr(k, '/') || strcmp(k, ".") == 0 || strcmp(k, "..") == 0)
 			return err_set(err, EINVAL, "`.linux.resources.unified`: invalid key `%s`", k);
-		f = cgroup_file(h, k);
 		ctrl = xstrndup(k, strcspn(k, "."));
 		/* Unknown keys are still written; an absent file means an absent controller. */
-		if (access(f, F_OK) < 0 && strcmp(ctrl, "cgroup") != 0 && need_ctrl(h, ctrl, err) < 0)
+		if (!cgroup_hexists(h, k) && strcmp(ctrl, "cgroup") != 0 && need_ctrl(h, ctrl, err) < 0)
 			return err_prefix(err, "`.linux.resources.unified[\"%s\"]`", k);
-		if (cgroup_write(f, r->unified.v[i].value, err) < 0)
+		if (cgroup_hwrite(h, k, r->unified.v[i].value, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -294,7 +291,7 @@ static int v2_devices(struct cgroup_ctx *c, struct cgroup_hier *h, const struct 
 	memcpy(all, r->devices, n * sizeof(*all));
 	memcpy(all + n, defs, nd * sizeof(*all));
 	autofree char *dir = cgroup_file(h, NULL);
-	autoclose int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	autoclose int cg = cgroup_open(h, NULL, O_RDONLY | O_DIRECTORY);
 	if (cg < 0)
 		return err_set(err, errno, "open `%s`", dir);
 	autoclose int prog = bpf_load(all, n + nd, err);
@@ -331,17 +328,17 @@ static int v2_apply(struct cgroup_ctx *c, const struct silo_resources *r, bool u
 static int v2_freeze(struct cgroup_ctx *c, bool freeze, struct error *err)
 {
 	struct cgroup_hier *h = cgroup_find_v2(c);
-	autofree char *f = cgroup_file(h, "cgroup.freeze"), *ev = cgroup_file(h, "cgroup.events");
-	if (cgroup_write(f, freeze ? "1" : "0", err) < 0)
+	autofree char *ev = cgroup_file(h, "cgroup.events");
+	if (cgroup_hwrite(h, "cgroup.freeze", freeze ? "1" : "0", err) < 0)
 		return -1;
 	for (int waited = 0;; waited++) {
-		uint64_t frozen = cgroup_keyed(ev, "frozen");
+		uint64_t frozen = cgroup_hkeyed(h, "cgroup.events", "frozen");
 		if ((frozen == 1) == freeze)
 			return 0;
 		if (waited >= CGROUP_WAIT_MS) {
 			struct error ignored;
 			if (freeze)
-				cgroup_write(f, "0", &ignored);
+				cgroup_hwrite(h, "cgroup.freeze", "0", &ignored);
 			return err_set(err, ETIMEDOUT, "`%s` does not report frozen %d", ev, freeze);
 		}
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
@@ -351,8 +348,8 @@ static int v2_freeze(struct cgroup_ctx *c, bool freeze, struct error *err)
 static int v2_is_frozen(struct cgroup_ctx *c, bool *ret, struct error *err)
 {
 	struct cgroup_hier *h = cgroup_find_v2(c);
-	autofree char *f = cgroup_file(h, "cgroup.freeze"), *v = NULL;
-	if (cgroup_read(f, &v, err) < 0)
+	autofree char *v = NULL;
+	if (cgroup_hread(h, "cgroup.freeze", &v, err) < 0)
 		return -1;
 	*ret = strcmp(v, "1") == 0;
 	return 0;
@@ -360,10 +357,9 @@ static int v2_is_frozen(struct cgroup_ctx *c, bool *ret, struct error *err)
 
 static uint64_t v2_u64(struct cgroup_hier *h, const char *file)
 {
-	autofree char *f = cgroup_file(h, file);
 	struct error e;
 	uint64_t v = 0;
-	if (cgroup_read_u64(f, &v, &e) < 0 || v == UINT64_MAX)
+	if (cgroup_hread_u64(h, file, &v, &e) < 0 || v == UINT64_MAX)
 		v = 0;
 	return v;
 }
@@ -373,18 +369,17 @@ static int v2_stats(struct cgroup_ctx *c, char **b, struct error *err)
 	struct cgroup_hier *h = cgroup_find_v2(c);
 	if (!h)
 		return err_set(err, ENOENT, "cgroup `%s`: not joined in the v2 tree", c->path);
-	autofree char *cs = cgroup_file(h, "cpu.stat"), *ms = cgroup_file(h, "memory.stat");
 	cgroup_json_add(b, "\"cpu\":{\"usage\":{\"total\":%" PRIu64 ",\"kernel\":%" PRIu64
 			   ",\"user\":%" PRIu64 "},",
-			cgroup_keyed(cs, "usage_usec") * 1000, cgroup_keyed(cs, "system_usec") * 1000,
-			cgroup_keyed(cs, "user_usec") * 1000);
+			cgroup_hkeyed(h, "cpu.stat", "usage_usec") * 1000, cgroup_hkeyed(h, "cpu.stat", "system_usec") * 1000,
+			cgroup_hkeyed(h, "cpu.stat", "user_usec") * 1000);
 	cgroup_json_add(b, "\"throttling\":{\"periods\":%" PRIu64 ",\"throttledPeriods\":%" PRIu64
 			   ",\"throttledTime\":%" PRIu64 "}},",
-			cgroup_keyed(cs, "nr_periods"), cgroup_keyed(cs, "nr_throttled"),
-			cgroup_keyed(cs, "throttled_usec") * 1000);
+			cgroup_hkeyed(h, "cpu.stat", "nr_periods"), cgroup_hkeyed(h, "cpu.stat", "nr_throttled"),
+			cgroup_hkeyed(h, "cpu.stat", "throttled_usec") * 1000);
 	cgroup_json_add(b, "\"memory\":{\"cache\":%" PRIu64 ",\"usage\":{\"limit\":%" PRIu64
 			   ",\"usage\":%" PRIu64 ",\"max\":%" PRIu64 ",\"failcnt\":0},",
-			cgroup_keyed(ms, "file"), v2_u64(h, "memory.max"), v2_u64(h, "memory.current"),
+			cgroup_hkeyed(h, "memory.stat", "file"), v2_u64(h, "memory.max"), v2_u64(h, "memory.current"),
 			v2_u64(h, "memory.peak"));
 	cgroup_json_add(b, "\"swap\":{\"limit\":%" PRIu64 ",\"usage\":%" PRIu64 ",\"failcnt\":0}},",
 			v2_u64(h, "memory.swap.max"), v2_u64(h, "memory.swap.current"));

@@ -235,7 +235,7 @@ static int join_cgroups(const struct silo_init_config *c, struct error *err)
 	for (size_t i = 0; i < e->n_task_fds && r == 0; i++)
 		if (write(e->task_fds[i], "0", 1) != 1)
 			r = err_set(err, errno, "join the container cgroup (v1 hierarchy %zu)", i);
-	silo_cgroup_entry_close(e);
+	silo_cgroup_entry_close_join(e);
 	if (r < 0)
 		return -1;
 	return silo_sync_send(c->sync_sock, SILO_SYNC_JOINED, 0, err);
@@ -292,6 +292,10 @@ void silo_init_main(const struct silo_init_config *c)
 	ro.userns = c->spec->linux.namespaces[SILO_NS_USER].present || !silo_in_initial_userns();
 	if (c->cg_entry && join_cgroups(c, &err) < 0)
 		fail(c, &err);
+	if (c->cg_entry)
+		ro.cg_dirs = (struct silo_rootfs_cgdirs){ .mnts = c->cg_entry->dir_mnts,
+							  .paths = c->cg_entry->dir_paths,
+							  .n = c->cg_entry->n_dirs };
 	await_go(c, &run);
 	if (enter_namespaces(c, &err) < 0 || silo_init_uts(c, &err) < 0)
 		fail(c, &err);

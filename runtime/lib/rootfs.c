@@ -256,7 +256,7 @@ static int mount_one(struct ctx *c, const struct silo_mount *m, struct error *er
 	if (!is_bind(m) && type_is(m->type, "cgroup"))
 		return silo_rootfs_mount_cgroup(c->rootfd, dest, m,
 						s->linux.namespaces[SILO_NS_CGROUP].present,
-						s->linux.mount_label, err);
+						s->linux.mount_label, &c->o->cg_dirs, err);
 	if (is_bind(m)) {
 		src = open_bind_source(m, &dir, err);
 		if (src < 0)

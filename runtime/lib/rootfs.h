@@ -6,9 +6,19 @@
 #define SILO_ROOTFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct error;
 struct silo_spec;
+
+/* What a `cgroup` mount binds: paths[i] is the container's cgroup in the hierarchy
+ * mounted at mnts[i] (the init is in it). Hierarchies not listed are found through
+ * /proc/self/cgroup and mountinfo. */
+struct silo_rootfs_cgdirs {
+	char *const *mnts;
+	char *const *paths;
+	size_t n;
+};
 
 struct silo_rootfs_opts {
 	const struct silo_spec *spec; /* mounts, root, linux.{devices,masked/readonlyPaths,
@@ -17,6 +27,7 @@ struct silo_rootfs_opts {
 	bool no_pivot;                /* --no-pivot: MS_MOVE + chroot */
 	bool userns;                  /* inside a new user namespace: bind device nodes */
 	int console_slave_fd;         /* pty slave to bind on /dev/console, -1 if none */
+	struct silo_rootfs_cgdirs cg_dirs; /* for `cgroup` mounts; may be empty */
 };
 
 /* Before createContainer hooks: make propagation private/slave, bind the rootfs onto

@@ -7,12 +7,14 @@
 
 struct error;
 struct silo_mount;
+struct silo_rootfs_cgdirs;
 
 /* The `cgroup` mount type (runtime.md 15.5): v1/hybrid hosts get a tmpfs with one bind
  * (or, in a new cgroup ns, one fresh mount) per hierarchy plus `unified`; v2 hosts a
  * fresh cgroup2 in a new cgroup ns, else a bind of the container's own cgroup. */
 int silo_rootfs_mount_cgroup(int rootfd, const char *dest, const struct silo_mount *m,
-			     bool new_cgroupns, const char *label, struct error *err);
+			     bool new_cgroupns, const char *label,
+			     const struct silo_rootfs_cgdirs *dirs, struct error *err);
 /* tmpcopyup: copy the directory tree under srcdir (the covered directory, opened
  * before the tmpfs went on top) into dstdir, keeping modes and owners. */
 int silo_rootfs_copy_tree(int srcdir, int dstdir, const char *dest, struct error *err);

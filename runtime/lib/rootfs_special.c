@@ -7,6 +7,7 @@
 #include "mount.h"
 #include "ns.h"
 #include "pathres.h"
+#include "rootfs.h"
 #include "spec.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -112,9 +113,12 @@ int silo_rootfs_idmap_userns(const struct silo_mount *m, bool in_userns, struct 
 }
 
 /* One hierarchy: a fresh mount in a new cgroup ns (its root is the ns root, i.e. our
- * own cgroup), else a bind of our directory in the host hierarchy. */
-static int cg_one(int rootfd, int mntfd, const char *dest, const char *name, const char *opts,
-		  const char *path, unsigned long ro, bool newns, struct error *err)
+ * own cgroup), else a bind of our directory in the host hierarchy. `cgfd` is the host's
+ * CG_ROOT: host paths are reached relative to it, since every walk through /sys waits
+ * on sysfs's lock, which new network namespaces of parallel creates take for writing. */
+static int cg_one(int rootfd, int mntfd, int cgfd, const char *dest, const char *name,
+		  const char *opts, const char *path, unsigned long ro, bool newns,
+		  struct error *err)
 {
 	autofree char *sub = xasprintf("%s/%s", dest, name);
 	autofree char *src = xasprintf(CG_ROOT "/%s%s", name, path);
@@ -131,7 +135,7 @@ static int cg_one(int rootfd, int mntfd, const char *dest, const char *name, con
 		a.source = "cgroup";
 		a.data = strcmp(name, "unified") == 0 ? NULL : opts;
 	} else {
-		srcfd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		srcfd = openat(cgfd, src + strlen(CG_ROOT "/"), O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (srcfd < 0)
 			return err_set(err, errno, "open `%s`", src);
 		a.source_fd = srcfd;
@@ -177,13 +181,34 @@ static char *cg_below_mount_root(const char *mountinfo, const char *mountpoint, 
 	return xstrdup(path);
 }
 
-static int cg_line(int rootfd, int mntfd, const char *dest, char *line, unsigned long ro,
-		   bool newns, const char *mountinfo, struct error *err)
+/* The container's cgroup silo named for the hierarchy mounted at `host` ("" for the
+ * root), or NULL. */
+static const char *cg_dir(const struct silo_rootfs_cgdirs *dirs, const char *host)
+{
+	for (size_t i = 0; dirs && i < dirs->n; i++)
+		if (strcmp(dirs->mnts[i], host) == 0)
+			return strcmp(dirs->paths[i], "/") == 0 ? "" : dirs->paths[i];
+	return NULL;
+}
+
+/* /proc/self/mountinfo into *mountinfo on first use (the mount namespace lock it takes
+ * is what parallel inits, all mounting, queue on). */
+static int cg_mountinfo(char **mountinfo, struct error *err)
+{
+	if (*mountinfo)
+		return 0;
+	return fd_read_file_at(AT_FDCWD, "/proc/self/mountinfo", 16 << 20, mountinfo, NULL, err);
+}
+
+static int cg_line(int rootfd, int mntfd, int cgfd, const struct silo_rootfs_cgdirs *dirs,
+		   const char *dest, char *line, unsigned long ro, bool newns, char **mountinfo,
+		   struct error *err)
 {
 	char *ctrls = strchr(line, ':'), *path, *name;
 	autofree char *rel = NULL;
 	char host[512];
 	struct stat st;
+	const char *known;
 
 	if (!ctrls || !(path = strchr(ctrls + 1, ':')))
 		return 0;
@@ -195,18 +220,29 @@ static int cg_line(int rootfd, int mntfd, const char *dest, char *line, unsigned
 	if (strcmp(path, "/") == 0)
 		path = "";
 	snprintf(host, sizeof(host), CG_ROOT "/%s", name);
-	if (stat(host, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	known = cg_dir(dirs, host);
+	if (!known &&
+	    (fstatat(cgfd, host + strlen(CG_ROOT "/"), &st, 0) < 0 || !S_ISDIR(st.st_mode))) {
 		log_debug("cgroup mount: no host hierarchy `%s`, skipping", host);
 		return 0;
 	}
-	rel = cg_below_mount_root(mountinfo, host, path);
-	if (cg_one(rootfd, mntfd, dest, name, ctrls, rel, ro, newns, err) < 0)
+	if (known) {
+		rel = xstrdup(known);
+	} else if (newns) {
+		rel = xstrdup(path); /* only named in messages */
+	} else {
+		if (cg_mountinfo(mountinfo, err) < 0)
+			return -1;
+		rel = cg_below_mount_root(*mountinfo, host, path);
+	}
+	if (cg_one(rootfd, mntfd, cgfd, dest, name, ctrls, rel, ro, newns, err) < 0)
 		return -1;
 	return cg_links(mntfd, name, err);
 }
 
-static int cg_v1(int rootfd, int target, const char *dest, const struct silo_mount *m,
-		 bool newns, const char *label, struct error *err)
+static int cg_v1(int rootfd, int target, int cgfd, const struct silo_rootfs_cgdirs *dirs,
+		 const char *dest, const struct silo_mount *m, bool newns, const char *label,
+		 struct error *err)
 {
 	autofree char *data = silo_rootfs_label_data("mode=755", label);
 	struct silo_mount_args a = { .fstype = "tmpfs", .source = "tmpfs", .source_fd = -1,
@@ -221,42 +257,57 @@ static int cg_v1(int rootfd, int target, const char *dest, const struct silo_mou
 	dir = openat(mnt, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return err_set(err, errno, "open `%s`", dest);
-	if (fd_read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &text, NULL, err) < 0 ||
-	    fd_read_file_at(AT_FDCWD, "/proc/self/mountinfo", 16 << 20, &mountinfo, NULL, err) < 0)
+	if (fd_read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &text, NULL, err) < 0)
 		return -1;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		if (cg_line(rootfd, dir, dest, l, ro, newns, mountinfo, err) < 0)
+		if (cg_line(rootfd, dir, cgfd, dirs, dest, l, ro, newns, &mountinfo, err) < 0)
 			return err_prefix(err, "cgroup mount on `%s`", dest);
 	if (ro && silo_mount_setflags(mnt, dest, MS_RDONLY, 0, 0, err) < 0)
 		return -1;
 	return silo_mount_propagation(mnt, dest, m->propagation, err);
 }
 
-static int cg_v2(int rootfd, int target, const char *dest, const struct silo_mount *m,
-		 bool newns, struct error *err)
+/* The container's cgroup in the v2 hierarchy at CG_ROOT: named by silo, else from
+ * /proc/self/cgroup and mountinfo. */
+static int cg_v2_path(const struct silo_rootfs_cgdirs *dirs, char **ret, struct error *err)
+{
+	autofree char *text = NULL, *mountinfo = NULL;
+	const char *known = cg_dir(dirs, CG_ROOT);
+	char *p;
+
+	if (known) {
+		*ret = xstrdup(known);
+		return 0;
+	}
+	if (fd_read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &text, NULL, err) < 0)
+		return -1;
+	p = strstr(text, "0::");
+	if (!p)
+		return err_set(err, ENOENT, "no cgroup2 entry in `/proc/self/cgroup`");
+	p[strcspn(p, "\n")] = '\0';
+	if (cg_mountinfo(&mountinfo, err) < 0)
+		return -1;
+	*ret = cg_below_mount_root(mountinfo, CG_ROOT, p + 3);
+	return 0;
+}
+
+static int cg_v2(int rootfd, int target, int cgfd, const struct silo_rootfs_cgdirs *dirs,
+		 const char *dest, const struct silo_mount *m, bool newns, struct error *err)
 {
 	struct silo_mount_args a = { .source = "cgroup", .source_fd = -1,
 				     .flags = (m->flags & ~(MS_BIND | MS_REC)) | CG_FLAGS,
 				     .propagation = m->propagation, .data = m->data };
-	autofree char *text = NULL, *src = NULL, *mountinfo = NULL, *rel = NULL;
+	autofree char *src = NULL, *rel = NULL;
 	autoclose int srcfd = -1, mnt = -1;
-	char *p;
 
 	if (newns) {
 		a.fstype = "cgroup2";
 	} else {
-		if (fd_read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &text, NULL, err) < 0)
+		if (cg_v2_path(dirs, &rel, err) < 0)
 			return -1;
-		p = strstr(text, "0::");
-		if (!p)
-			return err_set(err, ENOENT, "no cgroup2 entry in `/proc/self/cgroup`");
-		p[strcspn(p, "\n")] = '\0';
-		if (fd_read_file_at(AT_FDCWD, "/proc/self/mountinfo", 16 << 20, &mountinfo, NULL,
-				    err) < 0)
-			return -1;
-		rel = cg_below_mount_root(mountinfo, CG_ROOT, p + 3);
 		src = xasprintf(CG_ROOT "%s", rel);
-		srcfd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		srcfd = openat(cgfd, rel[strspn(rel, "/")] ? rel + strspn(rel, "/") : ".",
+			       O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (srcfd < 0)
 			return err_set(err, errno, "open `%s`", src);
 		a.source = src;
@@ -269,18 +320,20 @@ static int cg_v2(int rootfd, int target, const char *dest, const struct silo_mou
 }
 
 int silo_rootfs_mount_cgroup(int rootfd, const char *dest, const struct silo_mount *m,
-			     bool new_cgroupns, const char *label, struct error *err)
+			     bool new_cgroupns, const char *label,
+			     const struct silo_rootfs_cgdirs *dirs, struct error *err)
 {
-	autoclose int target = silo_pathres_mount_target(rootfd, dest, 1, err);
+	autoclose int target = silo_pathres_mount_target(rootfd, dest, 1, err), cgfd = -1;
 	struct statfs sf;
 
 	if (target < 0)
 		return -1;
-	if (statfs(CG_ROOT, &sf) < 0)
+	cgfd = open(CG_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cgfd < 0 || fstatfs(cgfd, &sf) < 0)
 		return err_set(err, errno, "statfs `" CG_ROOT "`");
 	if (sf.f_type == CGROUP2_SUPER_MAGIC)
-		return cg_v2(rootfd, target, dest, m, new_cgroupns, err);
-	return cg_v1(rootfd, target, dest, m, new_cgroupns, label, err);
+		return cg_v2(rootfd, target, cgfd, dirs, dest, m, new_cgroupns, err);
+	return cg_v1(rootfd, target, cgfd, dirs, dest, m, new_cgroupns, label, err);
 }
 
 static int copy_file(int src, int dst, const char *name, const struct stat *st, struct error *err)
