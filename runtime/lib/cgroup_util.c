@@ -97,13 +97,18 @@ int cgroup_writef(const char *file, struct error *err, const char *fmt, ...)
 	return cgroup_write(file, val, err);
 }
 
+static void trim_newlines(char *s, size_t len)
+{
+	while (len > 0 && s[len - 1] == '\n')
+		s[--len] = '\0';
+}
+
 int cgroup_read(const char *file, char **ret, struct error *err)
 {
 	size_t len = 0;
 	if (fd_read_file_at(AT_FDCWD, file, READ_MAX, ret, &len, err) < 0)
 		return -1;
-	while (len > 0 && (*ret)[len - 1] == '\n')
-		(*ret)[--len] = '\0';
+	trim_newlines(*ret, len);
 	return 0;
 }
 
@@ -115,8 +120,7 @@ int cgroup_hread(struct cgroup_hier *h, const char *file, char **ret, struct err
 		autofree char *f = cgroup_file(h, file);
 		return fd < 0 ? err_set(err, errno, "open `%s`", f) : err_prefix(err, "`%s`", f);
 	}
-	while (len > 0 && (*ret)[len - 1] == '\n')
-		(*ret)[--len] = '\0';
+	trim_newlines(*ret, len);
 	return 0;
 }
 
@@ -155,8 +159,7 @@ int cgroup_read_at(struct cgroup_hier *h, const char *full, char **ret, struct e
 		return err_set(err, errno, "open `%s`", full);
 	if (fd_read_fd(fd, READ_MAX, ret, &len, err) < 0)
 		return err_prefix(err, "`%s`", full);
-	while (len > 0 && (*ret)[len - 1] == '\n')
-		(*ret)[--len] = '\0';
+	trim_newlines(*ret, len);
 	return 0;
 }
 
@@ -165,15 +168,9 @@ int cgroup_write_at(struct cgroup_hier *h, const char *full, const char *val, st
 	const char *rel;
 	int at = cgroup_at(h->has_root, h->rootfd, full, &rel);
 	autoclose int fd = openat(at, rel, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
 	if (fd < 0)
 		return err_set(err, errno, "open `%s`", full);
-	n = write(fd, val, strlen(val));
-	if (n < 0)
-		return err_set(err, errno, "write `%s`", full);
-	if ((size_t)n != strlen(val))
-		return err_set(err, EIO, "write `%s`: short write", full);
-	return 0;
+	return write_val(fd, val) < 0 ? write_err(full, err) : 0;
 }
 
 int cgroup_read_u64(const char *file, uint64_t *ret, struct error *err)
