@@ -442,10 +442,10 @@ static int write_pid(struct cgroup_ctx *c, pid_t pid, bool limits, struct error 
 	char val[16];
 	snprintf(val, sizeof(val), "%d", (int)pid);
 	for (size_t i = 0; i < c->n; i++) {
-		autofree char *f = cgroup_file(&c->h[i], "cgroup.procs");
 		if (c->h[i].created < 0 || cgroup_hwrite(&c->h[i], "cgroup.procs", val, err) == 0)
 			continue;
 		if (rootless_ok(c, err->errnum) && !limits) {
+			autofree char *f = cgroup_file(&c->h[i], "cgroup.procs");
 			log_debug("rootless: cannot join `%s`, ignoring", f);
 			continue;
 		}
@@ -609,7 +609,6 @@ int silo_cgroup_join(const char *state, pid_t pid, const char *sub, struct error
 	for (size_t i = 0; i < c.n; i++) {
 		struct cgroup_hier *h = &c.h[i];
 		autofree char *dir = NULL, *f = NULL;
-		autoclose int fd = -1;
 		const char *rel;
 		if (sub && *sub) {
 			if (cgroup_path_join(h->path, sub, &dir, err) < 0)
@@ -625,17 +624,8 @@ int silo_cgroup_join(const char *state, pid_t pid, const char *sub, struct error
 				f = xasprintf("%s%s/cgroup.procs", h->mnt, dir);
 			}
 		}
-		if (!f) {
-			if (cgroup_hwrite(h, "cgroup.procs", val, err) < 0)
-				return -1;
-			continue;
-		}
-		fd = openat(cgroup_at(h->has_root, h->rootfd, f, &rel), rel, O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			return err_set(err, errno, "open `%s`", f);
-		errno = 0;
-		if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
-			return err_set(err, errno ? errno : EIO, "write `%s`", f);
+		if ((f ? cgroup_write_at(h, f, val, err) : cgroup_hwrite(h, "cgroup.procs", val, err)) < 0)
+			return -1;
 	}
 	return 0;
 }
