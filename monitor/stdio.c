@@ -140,28 +140,30 @@ static ssize_t read_once(struct monitor *m, int idx)
 static gboolean on_stdout_tick(gpointer data);
 static gboolean on_stderr_tick(gpointer data);
 
+/* A new rate window starts now. */
+static void rate_restart(struct mon_output *o, gint64 now)
+{
+	o->rate_start = now;
+	o->rate_bytes = 0;
+	o->rate_reads = 0;
+}
+
 /* A pipe read on every wake-up turns to reading on ticks once it streams in small writes.
- * Returns true when
- * it did (the caller's fd watch is then replaced by the tick timer). */
+ * Returns true when it did (the caller's fd watch is then replaced by the tick timer). */
 static bool stream_maybe_enter(struct monitor *m, int idx, size_t n)
 {
 	struct mon_output *o = &m->out[idx];
 	gint64 now = g_get_monotonic_time();
 	int size;
 
-	if (now - o->rate_start > STREAM_WINDOW_US) {
-		o->rate_start = now;
-		o->rate_bytes = 0;
-		o->rate_reads = 0;
-	}
+	if (now - o->rate_start > STREAM_WINDOW_US)
+		rate_restart(o, now);
 	o->rate_bytes += n;
 	o->rate_reads++;
 	if (o->rate_bytes < STREAM_ENTER_BYTES || o->rate_bytes / o->rate_reads >= STREAM_SMALL_READ ||
-	    o->fd == m->pty_fd || m->output_paused ||
-	    !burst_start(m))
+	    o->fd == m->pty_fd || m->output_paused || !burst_start(m))
 		return false;
-	o->rate_bytes = 0;
-	o->rate_reads = 0;
+	rate_restart(o, now);
 	size = fcntl(o->fd, F_GETPIPE_SZ);
 	if (size < 0)
 		return false;
@@ -201,11 +203,10 @@ static gboolean on_stream_tick(struct monitor *m, int idx)
 	if (n >= STREAM_LEAVE_BYTES && n < MON_STDIO_BURST)
 		return G_SOURCE_CONTINUE;
 	o->source = 0;
-	o->streaming = false;
-	o->rate_start = g_get_monotonic_time();
+	rate_restart(o, g_get_monotonic_time());
 	o->rate_bytes = (size_t)n;
 	o->rate_reads = 1;
-	watch_output(m, idx);
+	watch_output(m, idx); /* no longer streaming */
 	return G_SOURCE_REMOVE;
 }
 
